@@ -1,0 +1,1 @@
+"""detgraph graph: one networkx graph over the records, with indices and analytics."""

@@ -1,0 +1,1 @@
+"""detgraph loaders: read upstream detection content into vendor-neutral records."""

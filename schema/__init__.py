@@ -1,0 +1,1 @@
+"""detgraph schema: the Strawberry GraphQL API, the Starlette app and the CLI."""
