@@ -120,7 +120,7 @@ class Rule:
     predicates: tuple[Predicate, ...] = ()
     depends_on_fields: tuple[str, ...] = ()  # threshold / new_terms / threat_match / group-by fields
     deprecated: bool = False
-    metadata: Mapping[str, Any] = field(default=EMPTY, compare=False, hash=False)
+    metadata: Mapping[str, Any] = field(default_factory=lambda: EMPTY, compare=False, hash=False)
 
     @property
     def exclusions(self) -> tuple[Predicate, ...]:
