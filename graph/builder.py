@@ -1,0 +1,113 @@
+"""Build the :class:`~graph.store.KnowledgeGraph` from loader output, computing indices once."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+
+import networkx as nx
+
+from loaders.attack import AttackData
+from loaders.records import Diagnostic, LoadResult, Rule, Severity, Technique
+
+from .ids import Kind, node_id
+from .store import KnowledgeGraph
+
+
+def build_graph(attack: AttackData, loads: Iterable[LoadResult] = (), *, corpus: str = "") -> KnowledgeGraph:
+    loads = list(loads)
+    g = nx.MultiDiGraph()
+    rules: dict[str, Rule] = {}
+    diagnostics = list(attack.diagnostics)
+    stats: dict[str, dict[str, int]] = {}
+    for load in loads:
+        diagnostics.extend(load.diagnostics)
+        stats[load.source] = dict(load.stats)
+        for rule in load.rules:
+            if rule.uid in rules:
+                diagnostics.append(rule_duplicate(rule, rules[rule.uid]))
+                continue
+            rules[rule.uid] = rule
+
+    # Rules may reference ids the bundle lacks: keep them visible as unresolved techniques.
+    for rule in rules.values():
+        for tid in rule.techniques:
+            attack.ensure(tid, rule.path)
+    diagnostics.extend(d for d in attack.diagnostics if d not in diagnostics)
+
+    kg = KnowledgeGraph(g=g, corpus=corpus, techniques=dict(attack.techniques), tactics=dict(attack.tactics),
+                        rules=rules, diagnostics=diagnostics, stats=stats)
+    _add_attack(kg)
+    _add_rules(kg, attack)
+    _index_search(kg)
+    return kg
+
+
+def rule_duplicate(rule: Rule, first: Rule) -> Diagnostic:
+    return Diagnostic(source=rule.vendor.value, path=rule.path, severity=Severity.WARNING, rule_id=rule.native_id,
+                      message=f"duplicate rule id {rule.native_id} (first seen in {first.path}); kept the first")
+
+
+def _add_attack(kg: KnowledgeGraph) -> None:
+    g = kg.g
+    for tactic in kg.tactics.values():
+        g.add_node(node_id(Kind.TACTIC, tactic.shortname), kind=Kind.TACTIC.value, key=tactic.shortname)
+        kg.tactic_by_id[tactic.id.upper()] = tactic.shortname
+    subs: dict[str, list[str]] = defaultdict(list)
+    by_tactic: dict[str, list[str]] = defaultdict(list)
+    for tech in kg.techniques.values():
+        nid = node_id(Kind.TECHNIQUE, tech.id)
+        g.add_node(nid, kind=Kind.TECHNIQUE.value, key=tech.id)
+        if tech.revoked and tech.revoked_by:
+            g.add_edge(nid, node_id(Kind.TECHNIQUE, tech.revoked_by), key="revoked-by", kind="revoked-by")
+            continue
+        if tech.parent and tech.parent in kg.techniques:
+            g.add_edge(nid, node_id(Kind.TECHNIQUE, tech.parent), key="subtechnique-of", kind="subtechnique-of")
+            if not tech.deprecated:
+                subs[tech.parent].append(tech.id)
+        for shortname in tech.tactics:
+            if shortname in kg.tactics:
+                g.add_edge(nid, node_id(Kind.TACTIC, shortname), key="in-tactic", kind="in-tactic")
+                if not tech.deprecated:
+                    by_tactic[shortname].append(tech.id)
+    kg.subtechniques = {k: tuple(sorted(v)) for k, v in subs.items()}
+    kg.techniques_by_tactic = {k: tuple(sorted(v)) for k, v in by_tactic.items()}
+    kg.technique_order = tuple(sorted(t.id for t in kg.techniques.values() if _listed(t)))
+
+
+def _listed(tech: Technique) -> bool:
+    """Techniques listed by ``techniques``: live ones, plus unresolved ids that rules reference."""
+    return not (tech.revoked or tech.deprecated)
+
+
+def _add_rules(kg: KnowledgeGraph, attack: AttackData) -> None:
+    g = kg.g
+    by_technique: dict[str, list[str]] = defaultdict(list)
+    for vendor in {r.vendor.value for r in kg.rules.values()}:
+        g.add_node(node_id(Kind.VENDOR, vendor), kind=Kind.VENDOR.value, key=vendor)
+    active = sorted((r for r in kg.rules.values() if not r.deprecated),
+                    key=lambda r: (r.vendor.value, r.title.lower(), r.uid))
+    kg.rule_order = tuple(r.uid for r in active)
+    for rule in kg.rules.values():
+        rid = node_id(Kind.RULE, rule.uid)
+        g.add_node(rid, kind=Kind.RULE.value, key=rule.uid)
+        g.add_edge(rid, node_id(Kind.VENDOR, rule.vendor.value), key="from-vendor", kind="from-vendor")
+        resolved: list[str] = []
+        for tagged in rule.techniques:
+            tid = attack.resolve(tagged)
+            if tid in resolved:
+                continue
+            resolved.append(tid)
+            g.add_edge(rid, node_id(Kind.TECHNIQUE, tid), key="tagged", kind="tagged", tagged_as=tagged)
+            if not rule.deprecated:
+                by_technique[tid].append(rule.uid)
+        kg.techniques_by_rule[rule.uid] = tuple(resolved)
+    order = {uid: i for i, uid in enumerate(kg.rule_order)}
+    kg.rules_by_technique = {t: tuple(sorted(v, key=order.__getitem__)) for t, v in by_technique.items()}
+
+
+def _index_search(kg: KnowledgeGraph) -> None:
+    for tech in kg.techniques.values():
+        kg.search_text[node_id(Kind.TECHNIQUE, tech.id)] = f"{tech.id} {tech.name} {tech.description}".lower()
+    for rule in kg.rules.values():
+        kg.search_text[node_id(Kind.RULE, rule.uid)] = f"{rule.title} {rule.description}".lower()

@@ -1,0 +1,64 @@
+"""The built knowledge graph: records, the networkx graph, and every index the queries need."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import networkx as nx
+
+from loaders.records import Diagnostic, Event, Field, Rule, Tactic, Technique
+
+
+@dataclass(frozen=True, slots=True)
+class Indicator:
+    """An indicator: (canonical field, operator, normalized value)."""
+
+    id: str  # "<field>|<operator>|<value>"
+    field: str
+    operator: str
+    value: str | None
+
+
+@dataclass(slots=True)
+class KnowledgeGraph:
+    g: nx.MultiDiGraph
+    corpus: str  # what is being served: a path, or "bundled sample"
+    techniques: dict[str, Technique]
+    tactics: dict[str, Tactic]  # by shortname
+    rules: dict[str, Rule]  # by uid, active and deprecated
+    diagnostics: list[Diagnostic]
+    stats: dict[str, dict[str, int]] = field(default_factory=dict)
+    events: dict[str, Event] = field(default_factory=dict)
+    fields: dict[str, Field] = field(default_factory=dict)
+    indicators: dict[str, Indicator] = field(default_factory=dict)
+    extras: dict[str, Any] = field(default_factory=dict)
+    # --- indices, computed once by the builder ---
+    tactic_by_id: dict[str, str] = field(default_factory=dict)  # TA0010 -> exfiltration
+    technique_order: tuple[str, ...] = ()
+    rule_order: tuple[str, ...] = ()  # active rules, sorted by (vendor, title)
+    subtechniques: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    techniques_by_tactic: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    rules_by_technique: dict[str, tuple[str, ...]] = field(default_factory=dict)  # active, direct tags
+    techniques_by_rule: dict[str, tuple[str, ...]] = field(default_factory=dict)  # resolved ids
+    search_text: dict[str, str] = field(default_factory=dict)  # node id -> lower-cased text
+
+    def technique(self, technique_id: str) -> Technique | None:
+        """Look up a technique by ATT&CK id; a revoked id resolves to its replacement."""
+        tid = technique_id.strip().upper()
+        seen: set[str] = set()
+        tech = self.techniques.get(tid)
+        while tech is not None and tech.revoked and tech.revoked_by and tech.id not in seen:
+            seen.add(tech.id)
+            tech = self.techniques.get(tech.revoked_by)
+        return tech
+
+    def tactic(self, key: str) -> Tactic | None:
+        """Look up a tactic by shortname (``exfiltration``) or id (``TA0010``)."""
+        key = key.strip()
+        shortname = self.tactic_by_id.get(key.upper(), key.lower().replace("_", "-").replace(" ", "-"))
+        return self.tactics.get(shortname)
+
+    def active_rules(self) -> Mapping[str, Rule]:
+        return {uid: self.rules[uid] for uid in self.rule_order}

@@ -1,0 +1,1 @@
+"""GraphQL types; each wraps a domain record through ``from_record``."""
