@@ -11,10 +11,13 @@ from loaders.attack import AttackData
 from loaders.records import Diagnostic, LoadResult, Rule, Severity, Technique
 
 from .ids import Kind, node_id
+from .indexing import index_events, index_predicates
+from .normalization import Normalizer, PassThrough
 from .store import KnowledgeGraph
 
 
-def build_graph(attack: AttackData, loads: Iterable[LoadResult] = (), *, corpus: str = "") -> KnowledgeGraph:
+def build_graph(attack: AttackData, loads: Iterable[LoadResult] = (), *, corpus: str = "",
+                normalizer: Normalizer | None = None) -> KnowledgeGraph:
     loads = list(loads)
     g = nx.MultiDiGraph()
     rules: dict[str, Rule] = {}
@@ -39,6 +42,9 @@ def build_graph(attack: AttackData, loads: Iterable[LoadResult] = (), *, corpus:
                         rules=rules, diagnostics=diagnostics, stats=stats)
     _add_attack(kg)
     _add_rules(kg, attack)
+    normalizer = normalizer or PassThrough()
+    index_predicates(kg, normalizer)
+    index_events(kg, normalizer)
     _index_search(kg)
     return kg
 

@@ -43,6 +43,30 @@ class KnowledgeGraph:
     rules_by_technique: dict[str, tuple[str, ...]] = field(default_factory=dict)  # active, direct tags
     techniques_by_rule: dict[str, tuple[str, ...]] = field(default_factory=dict)  # resolved ids
     search_text: dict[str, str] = field(default_factory=dict)  # node id -> lower-cased text
+    # predicates: only active rules and event-field predicates (not "computed" ones)
+    rule_indicators: dict[str, tuple[tuple[str, bool], ...]] = field(default_factory=dict)  # uid -> (ind, excl)
+    rule_fields: dict[str, tuple[tuple[str, str, bool], ...]] = field(default_factory=dict)  # (field, op, excl)
+    indicator_rules: dict[str, tuple[str, ...]] = field(default_factory=dict)  # rules that match on it
+    indicator_excluding_rules: dict[str, tuple[str, ...]] = field(default_factory=dict)  # rules excluding it
+    indicator_techniques: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    field_rules: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    field_indicators: dict[str, tuple[str, ...]] = field(default_factory=dict)  # by reach, descending
+    # events
+    rule_events: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    event_rules: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    event_fields: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    technique_events: dict[str, tuple[str, ...]] = field(default_factory=dict)  # observed by its rules
+    recommended_events: dict[str, tuple[str, ...]] = field(default_factory=dict)  # by ATT&CK analytics
+    recommended_for: dict[str, tuple[str, ...]] = field(default_factory=dict)  # event -> techniques
+    # per-technique sets for overlap (direct rules, positive indicators)
+    technique_indicator_sets: dict[str, frozenset[str]] = field(default_factory=dict)
+    technique_field_sets: dict[str, frozenset[str]] = field(default_factory=dict)
+    # memo of computed answers (authoring guides, ...) keyed by their arguments
+    memo: dict[tuple[Any, ...], Any] = field(default_factory=dict)
+
+    def reach(self, indicator_id: str) -> int:
+        """Corpus reach: active rules (any technique) that match on the indicator."""
+        return len(self.indicator_rules.get(indicator_id, ()))
 
     def technique(self, technique_id: str) -> Technique | None:
         """Look up a technique by ATT&CK id; a revoked id resolves to its replacement."""

@@ -1,0 +1,1 @@
+"""Analytics: pure functions of a :class:`~graph.store.KnowledgeGraph`, grouped by topic."""

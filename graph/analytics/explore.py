@@ -1,0 +1,71 @@
+"""Free exploration of the graph: neighbourhoods and shortest paths."""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Iterable
+
+import networkx as nx
+
+from ..store import KnowledgeGraph
+
+MAX_DEPTH = 3
+
+
+def neighbors(kg: KnowledgeGraph, start: str, *, kinds: Iterable[str] | None = None, depth: int = 1,
+              limit: int = 500) -> list[tuple[str, int]]:
+    """Nodes within ``depth`` hops of ``start`` (edges in either direction), as (node id, distance).
+
+    Only nodes of ``kinds`` are returned, but the walk goes through every kind.
+
+    >>> from graph.testing import tiny_graph
+    >>> neighbors(tiny_graph(), "technique:T2", kinds=["rule"])
+    [('rule:sigma:c', 1)]
+    """
+    if not 1 <= depth <= MAX_DEPTH:
+        raise ValueError(f"depth limit: depth must be between 1 and {MAX_DEPTH}, got {depth}")
+    g = kg.g
+    if start not in g:
+        return []
+    wanted = set(kinds) if kinds is not None else None
+    seen = {start: 0}
+    queue = deque([start])
+    out: list[tuple[str, int]] = []
+    while queue:
+        node = queue.popleft()
+        dist = seen[node]
+        if dist == depth:
+            continue
+        for nxt in _adjacent(g, node):
+            if nxt in seen:
+                continue
+            seen[nxt] = dist + 1
+            queue.append(nxt)
+            if wanted is None or g.nodes[nxt]["kind"] in wanted:
+                out.append((nxt, dist + 1))
+                if len(out) >= limit:
+                    return out
+    return out
+
+
+def _adjacent(g: nx.MultiDiGraph, node: str) -> list[str]:
+    return sorted(set(g.successors(node)) | set(g.predecessors(node)))
+
+
+def shortest_path(kg: KnowledgeGraph, source: str, target: str, *,
+                  avoid_kinds: Iterable[str] = ("vendor",)) -> list[str]:
+    """A shortest undirected path between two nodes, not passing through hub kinds in ``avoid_kinds``.
+
+    >>> from graph.testing import tiny_graph
+    >>> shortest_path(tiny_graph(), "technique:T2", "technique:T3")
+    ['technique:T2', 'rule:sigma:c', 'indicator:f:proc|eq|cmd.exe', 'rule:splunk:d', 'technique:T3']
+    """
+    g = kg.g
+    if source not in g or target not in g:
+        return []
+    avoid = set(avoid_kinds)
+    view = nx.subgraph_view(g, filter_node=lambda n: n in (source, target) or g.nodes[n]["kind"] not in avoid)
+    try:
+        return list(nx.shortest_path(view.to_undirected(as_view=True), source, target))
+    except nx.NetworkXNoPath:
+        return []

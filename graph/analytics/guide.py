@@ -1,0 +1,112 @@
+"""The technique authoring guide: events, fields filtered most, top indicators with corpus reach, exclusions."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from ..store import Indicator, KnowledgeGraph
+
+SAMPLES_PER_FIELD = 5
+
+
+@dataclass(frozen=True, slots=True)
+class FieldRow:
+    field: str
+    rules: int  # rules under the technique that filter on the field (each rule once)
+    operators: tuple[tuple[str, int], ...]  # (operator, rules using it on this field), most used first
+    samples: tuple[str, ...]  # most used values
+
+
+@dataclass(frozen=True, slots=True)
+class IndicatorRow:
+    indicator: Indicator
+    rules: tuple[str, ...]  # rules under the technique that use it
+    reach: int  # rules in the whole catalog that use it (same polarity)
+
+
+@dataclass(frozen=True, slots=True)
+class AuthoringGuide:
+    technique: str
+    techniques: tuple[str, ...]  # the technique, plus sub-techniques when asked
+    vendors: tuple[str, ...] | None
+    rules: tuple[str, ...]
+    events: tuple[str, ...]
+    fields: tuple[FieldRow, ...]
+    indicators: tuple[IndicatorRow, ...]
+    exclusion_fields: tuple[FieldRow, ...]
+    exclusions: tuple[IndicatorRow, ...]
+
+
+def guide_rules(kg: KnowledgeGraph, technique: str, *, include_subtechniques: bool = False,
+                vendors: Iterable[str] | None = None) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(technique ids, active rule uids) the guide is computed over."""
+    techs = (technique, *(kg.subtechniques.get(technique, ()) if include_subtechniques else ()))
+    wanted = set(vendors) if vendors is not None else None
+    uids = dict.fromkeys(uid for t in techs for uid in kg.rules_by_technique.get(t, ())
+                         if wanted is None or kg.rules[uid].vendor.value in wanted)
+    return techs, tuple(uids)
+
+
+def authoring_guide(kg: KnowledgeGraph, technique: str, *, include_subtechniques: bool = False,
+                    vendors: Sequence[str] | None = None) -> AuthoringGuide:
+    """The reference page's guide for one technique, memoized on the graph.
+
+    >>> from graph.testing import tiny_graph
+    >>> g = authoring_guide(tiny_graph(), "T1", include_subtechniques=True)
+    >>> g.rules, g.events
+    (('sigma:a', 'elastic:b'), ('security:4688', 'sysmon:1'))
+    >>> [(r.field, r.rules, r.operators) for r in g.fields]
+    [('f:proc', 2, (('eq', 2),)), ('f:cmd', 1, (('wildcard', 1),))]
+    >>> [(r.indicator.value, len(r.rules), r.reach) for r in g.indicators]
+    [('cmd.exe', 2, 4), ('rclone.exe', 2, 3), ('*copy*', 1, 1)]
+    >>> [r.indicator.value for r in g.exclusions]
+    ['explorer.exe']
+    """
+    key = ("guide", technique, include_subtechniques, tuple(sorted(vendors)) if vendors is not None else None)
+    cached = kg.memo.get(key)
+    if cached is None:
+        cached = kg.memo[key] = _compute(kg, technique, include_subtechniques, vendors)
+    return cached  # type: ignore[no-any-return]
+
+
+def _compute(kg: KnowledgeGraph, technique: str, include_subtechniques: bool,
+             vendors: Sequence[str] | None) -> AuthoringGuide:
+    techs, uids = guide_rules(kg, technique, include_subtechniques=include_subtechniques, vendors=vendors)
+    events = sorted({e for uid in uids for e in kg.rule_events.get(uid, ())})
+    rows: dict[bool, dict[str, list[str]]] = {False: defaultdict(list), True: defaultdict(list)}
+    field_rules: dict[bool, dict[str, set[str]]] = {False: defaultdict(set), True: defaultdict(set)}
+    field_ops: dict[bool, dict[str, Counter[str]]] = {False: defaultdict(Counter), True: defaultdict(Counter)}
+    for uid in uids:
+        for iid, excluded in kg.rule_indicators.get(uid, ()):
+            rows[excluded][iid].append(uid)
+        for fld, op, excluded in kg.rule_fields.get(uid, ()):
+            field_rules[excluded][fld].add(uid)
+            field_ops[excluded][fld][op] += 1
+    indicators = {x: _indicator_rows(kg, rows[x], excluded=x) for x in (False, True)}
+    fields = {x: _field_rows(field_rules[x], field_ops[x], indicators[x]) for x in (False, True)}
+    return AuthoringGuide(technique=technique, techniques=techs, vendors=tuple(vendors) if vendors else None,
+                          rules=uids, events=tuple(events), fields=fields[False], indicators=indicators[False],
+                          exclusion_fields=fields[True], exclusions=indicators[True])
+
+
+def _indicator_rows(kg: KnowledgeGraph, rows: dict[str, list[str]], *, excluded: bool) -> tuple[IndicatorRow, ...]:
+    index = kg.indicator_excluding_rules if excluded else kg.indicator_rules
+    out = [IndicatorRow(indicator=kg.indicators[iid], rules=tuple(r), reach=len(index.get(iid, ())))
+           for iid, r in rows.items()]
+    out.sort(key=lambda row: (-len(row.rules), -row.reach, row.indicator.id))
+    return tuple(out)
+
+
+def _field_rows(rules: dict[str, set[str]], ops: dict[str, Counter[str]],
+                indicators: tuple[IndicatorRow, ...]) -> tuple[FieldRow, ...]:
+    samples: dict[str, list[str]] = defaultdict(list)
+    for row in indicators:  # already ranked by use under the technique
+        values = samples[row.indicator.field]
+        if row.indicator.value and len(values) < SAMPLES_PER_FIELD:
+            values.append(row.indicator.value)
+    out = [FieldRow(field=f, rules=len(r), operators=tuple(sorted(ops[f].items(), key=lambda kv: (-kv[1], kv[0]))),
+                    samples=tuple(samples.get(f, ()))) for f, r in rules.items()]
+    out.sort(key=lambda row: (-row.rules, row.field))
+    return tuple(out)

@@ -1,0 +1,160 @@
+"""Cross-technique analysis: shared indicators, pairwise overlap, similar techniques, overlap matrices.
+
+All pair computations go through the inverted index indicator -> techniques.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from itertools import combinations
+
+from ..store import KnowledgeGraph
+
+
+def jaccard(a: frozenset[str] | set[str], b: frozenset[str] | set[str]) -> float:
+    """Jaccard index of two sets.
+
+    >>> jaccard({"x", "y"}, {"y", "z"})
+    0.3333333333333333
+    >>> jaccard(set(), set())
+    0.0
+    """
+    union = len(a | b)
+    return len(a & b) / union if union else 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class SharedIndicator:
+    indicator: str
+    techniques: tuple[str, ...]  # the techniques of the asked set that use it
+    rules: tuple[tuple[str, tuple[str, ...]], ...]  # (technique, its rules that use it)
+    reach: int
+
+
+def shared_indicators(kg: KnowledgeGraph, techniques: Sequence[str], *,
+                      min_techniques: int = 2) -> list[SharedIndicator]:
+    """Indicators used by at least ``min_techniques`` of ``techniques``, with the rules behind each side.
+
+    >>> from graph.testing import tiny_graph
+    >>> [(s.indicator, s.techniques) for s in shared_indicators(tiny_graph(), ["T1", "T2", "T3"])]
+    [('f:proc|eq|cmd.exe', ('T1', 'T2', 'T3')), ('f:proc|eq|rclone.exe', ('T1', 'T2'))]
+    """
+    asked = list(dict.fromkeys(techniques))
+    counts: dict[str, list[str]] = defaultdict(list)
+    for tid in asked:
+        for iid in kg.technique_indicator_sets.get(tid, ()):
+            counts[iid].append(tid)
+    out = []
+    for iid, techs in counts.items():
+        if len(techs) < max(1, min_techniques):
+            continue
+        rules = tuple((t, tuple(u for u in kg.rules_by_technique.get(t, ()) if u in set(kg.indicator_rules[iid])))
+                      for t in techs)
+        out.append(SharedIndicator(indicator=iid, techniques=tuple(techs), rules=rules, reach=kg.reach(iid)))
+    out.sort(key=lambda s: (-len(s.techniques), -s.reach, s.indicator))
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class Overlap:
+    a: str
+    b: str
+    indicators: tuple[str, ...]
+    fields: tuple[str, ...]
+    events: tuple[str, ...]
+    rules: tuple[str, ...]
+    indicator_jaccard: float
+    field_jaccard: float
+    event_jaccard: float
+    rule_jaccard: float
+
+
+def overlap(kg: KnowledgeGraph, a: str, b: str) -> Overlap:
+    """What two techniques share, with a Jaccard index per kind.
+
+    >>> from graph.testing import tiny_graph
+    >>> o = overlap(tiny_graph(), "T1", "T2")
+    >>> o.indicators, round(o.indicator_jaccard, 2), o.events
+    (('f:proc|eq|cmd.exe', 'f:proc|eq|rclone.exe'), 0.67, ())
+    """
+    sets = {}
+    for kind, index in (("indicators", kg.technique_indicator_sets), ("fields", kg.technique_field_sets)):
+        sets[kind] = (frozenset(index.get(a, ())), frozenset(index.get(b, ())))
+    sets["events"] = (frozenset(kg.technique_events.get(a, ())), frozenset(kg.technique_events.get(b, ())))
+    sets["rules"] = (frozenset(kg.rules_by_technique.get(a, ())), frozenset(kg.rules_by_technique.get(b, ())))
+    return Overlap(
+        a=a, b=b,
+        **{k: tuple(sorted(x & y)) for k, (x, y) in sets.items()},
+        **{f"{k[:-1]}_jaccard": jaccard(x, y) for k, (x, y) in sets.items()},
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Similar:
+    technique: str
+    shared: int
+    jaccard: float
+    evidence: tuple[str, ...]  # shared indicators, least noisy first
+
+
+def similar_techniques(kg: KnowledgeGraph, technique: str, *, first: int = 10,
+                       max_evidence: int = 10) -> list[Similar]:
+    """Top techniques by indicator Jaccard with ``technique``.
+
+    >>> from graph.testing import tiny_graph
+    >>> [(s.technique, s.shared, round(s.jaccard, 2)) for s in similar_techniques(tiny_graph(), "T2")]
+    [('T1.001', 2, 1.0), ('T1', 2, 0.67), ('T3', 1, 0.33)]
+    """
+    mine = kg.technique_indicator_sets.get(technique, frozenset())
+    inter: Counter[str] = Counter()
+    for iid in mine:
+        for other in kg.indicator_techniques.get(iid, ()):
+            if other != technique:
+                inter[other] += 1
+    scored = []
+    for other, shared in inter.items():
+        size = len(kg.technique_indicator_sets.get(other, ()))
+        scored.append((shared / (len(mine) + size - shared), shared, other))
+    scored.sort(key=lambda s: (-s[0], -s[1], s[2]))
+    out = []
+    for score, shared, other in scored[:first]:
+        evidence = sorted(mine & kg.technique_indicator_sets[other], key=lambda i: (kg.reach(i), i))[:max_evidence]
+        out.append(Similar(technique=other, shared=shared, jaccard=score, evidence=tuple(evidence)))
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class MatrixCell:
+    a: str
+    b: str
+    shared: int
+    jaccard: float
+
+
+def overlap_matrix(kg: KnowledgeGraph, techniques: Iterable[str], *, min_shared: int = 1) -> list[MatrixCell]:
+    """All pairs among ``techniques`` that share at least ``min_shared`` indicators (inverted index).
+
+    >>> from graph.testing import tiny_graph
+    >>> [(c.a, c.b, c.shared) for c in overlap_matrix(tiny_graph(), ["T1", "T2", "T3"])]
+    [('T1', 'T2', 2), ('T1', 'T3', 1), ('T2', 'T3', 1)]
+    """
+    asked = sorted(set(techniques))
+    wanted = set(asked)
+    pairs: Counter[tuple[str, str]] = Counter()
+    by_indicator: dict[str, list[str]] = defaultdict(list)
+    for tid in asked:
+        for iid in kg.technique_indicator_sets.get(tid, ()):
+            by_indicator[iid].append(tid)
+    for techs in by_indicator.values():
+        if len(techs) > 1:
+            for a, b in combinations(sorted(t for t in techs if t in wanted), 2):
+                pairs[(a, b)] += 1
+    out = []
+    for (a, b), shared in pairs.items():
+        if shared >= min_shared:
+            union = len(kg.technique_indicator_sets[a]) + len(kg.technique_indicator_sets[b]) - shared
+            out.append(MatrixCell(a=a, b=b, shared=shared, jaccard=shared / union))
+    out.sort(key=lambda c: (c.a, c.b))
+    return out

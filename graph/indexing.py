@@ -1,0 +1,134 @@
+"""Predicate, field, indicator and event nodes, edges and indices (computed once at build time)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from loaders.records import Rule
+
+from .ids import Kind, node_id
+from .normalization import Normalizer
+from .store import Indicator, KnowledgeGraph
+
+COMPUTED = "computed"  # predicates on columns a query computed (ES|QL EVAL, SPL eval/stats): not event fields
+
+
+def indicator_id(field: str, operator: str, value: str | None) -> str:
+    """The indicator's id: ``<field>|<operator>|<value>``.
+
+    >>> indicator_id("process.name", "eq", "rclone.exe")
+    'process.name|eq|rclone.exe'
+    """
+    return f"{field}|{operator}|{'' if value is None else value}"
+
+
+def index_predicates(kg: KnowledgeGraph, normalizer: Normalizer) -> None:
+    g = kg.g
+    ind_rules: dict[str, list[str]] = defaultdict(list)
+    ind_excl: dict[str, list[str]] = defaultdict(list)
+    field_rules: dict[str, list[str]] = defaultdict(list)
+    spellings: dict[str, set[tuple[str, str]]] = defaultdict(set)
+    for uid in kg.rule_order:
+        rule = kg.rules[uid]
+        rid = node_id(Kind.RULE, uid)
+        seen_ind: dict[tuple[str, bool], None] = {}
+        seen_field: dict[tuple[str, str, bool], None] = {}
+        for pred in rule.predicates:
+            if pred.context == COMPUTED or pred.context.startswith(COMPUTED + ":"):
+                continue
+            fld = normalizer.field(rule, pred)
+            if pred.field is not None:
+                spellings[fld].add((rule.vendor.value, pred.field))
+            key = normalizer.indicator(rule, pred, fld)
+            iid = indicator_id(*key)
+            if iid not in kg.indicators:
+                kg.indicators[iid] = Indicator(id=iid, field=key[0], operator=key[1], value=key[2])
+                g.add_node(node_id(Kind.INDICATOR, iid), kind=Kind.INDICATOR.value, key=iid)
+            if (iid, pred.excluded) not in seen_ind:
+                seen_ind[(iid, pred.excluded)] = None
+                kind = "excludes" if pred.excluded else "matches"
+                g.add_edge(rid, node_id(Kind.INDICATOR, iid), key=kind, kind=kind)
+                (ind_excl if pred.excluded else ind_rules)[iid].append(uid)
+            fkey = (fld, pred.operator.value, pred.excluded)
+            if fkey not in seen_field:
+                seen_field[fkey] = None
+                g.add_node(node_id(Kind.FIELD, fld), kind=Kind.FIELD.value, key=fld)
+                g.add_edge(rid, node_id(Kind.FIELD, fld), key=f"filters:{fkey[1]}:{fkey[2]}", kind="filters",
+                           operator=fkey[1], excluded=fkey[2])
+        kg.rule_indicators[uid] = tuple(seen_ind)
+        kg.rule_fields[uid] = tuple(seen_field)
+        for fld in {f for f, _, _ in seen_field}:
+            field_rules[fld].append(uid)
+    kg.indicator_rules = {k: tuple(v) for k, v in ind_rules.items()}
+    kg.indicator_excluding_rules = {k: tuple(v) for k, v in ind_excl.items()}
+    kg.field_rules = {k: tuple(v) for k, v in field_rules.items()}
+    for fld in field_rules:
+        base = normalizer.describe_field(fld)
+        extra = tuple(sorted(spellings.get(fld, ())))
+        merged = tuple(sorted(set(base.vendor_spellings) | set(extra)))
+        kg.fields[fld] = type(base)(id=fld, vendor_spellings=merged, description=base.description,
+                                    canonical=base.canonical)
+    by_field: dict[str, list[str]] = defaultdict(list)
+    for iid, ind in kg.indicators.items():
+        by_field[ind.field].append(iid)
+    kg.field_indicators = {f: tuple(sorted(v, key=lambda i: (-kg.reach(i), i))) for f, v in by_field.items()}
+
+    ind_techs: dict[str, set[str]] = defaultdict(set)
+    tech_inds: dict[str, set[str]] = defaultdict(set)
+    tech_fields: dict[str, set[str]] = defaultdict(set)
+    for tid, uids in kg.rules_by_technique.items():
+        for uid in uids:
+            for iid, excluded in kg.rule_indicators.get(uid, ()):
+                if not excluded:
+                    ind_techs[iid].add(tid)
+                    tech_inds[tid].add(iid)
+            tech_fields[tid].update(f for f, _, excluded in kg.rule_fields.get(uid, ()) if not excluded)
+    kg.indicator_techniques = {k: tuple(sorted(v)) for k, v in ind_techs.items()}
+    kg.technique_indicator_sets = {k: frozenset(v) for k, v in tech_inds.items()}
+    kg.technique_field_sets = {k: frozenset(v) for k, v in tech_fields.items()}
+
+
+def index_events(kg: KnowledgeGraph, normalizer: Normalizer) -> None:
+    g = kg.g
+    kg.events = dict(normalizer.event_records())
+    for eid in kg.events:
+        g.add_node(node_id(Kind.EVENT, eid), kind=Kind.EVENT.value, key=eid)
+    event_rules: dict[str, list[str]] = defaultdict(list)
+    event_fields: dict[str, set[str]] = defaultdict(set)
+    for uid in kg.rule_order:
+        rule = kg.rules[uid]
+        events = tuple(e for e in _events(normalizer, rule) if e in kg.events)
+        kg.rule_events[uid] = events
+        for eid in events:
+            g.add_edge(node_id(Kind.RULE, uid), node_id(Kind.EVENT, eid), key="observes", kind="observes")
+            event_rules[eid].append(uid)
+            event_fields[eid].update(f for f, _, _ in kg.rule_fields.get(uid, ()))
+    for eid, ev in kg.events.items():
+        event_fields[eid].update(ev.fields)
+    kg.event_rules = {k: tuple(v) for k, v in event_rules.items()}
+    kg.event_fields = {k: tuple(sorted(v)) for k, v in event_fields.items() if v}
+    for eid, flds in kg.event_fields.items():
+        for fld in flds:
+            if fld in kg.fields:
+                g.add_edge(node_id(Kind.EVENT, eid), node_id(Kind.FIELD, fld), key="has-field", kind="has-field")
+    tech_events: dict[str, set[str]] = defaultdict(set)
+    for tid, uids in kg.rules_by_technique.items():
+        for uid in uids:
+            tech_events[tid].update(kg.rule_events.get(uid, ()))
+    kg.technique_events = {k: tuple(sorted(v)) for k, v in tech_events.items()}
+    rec_for: dict[str, set[str]] = defaultdict(set)
+    for tech in kg.techniques.values():
+        if not tech.live:
+            continue
+        recommended = tuple(sorted({e for e in normalizer.recommended_events(tech) if e in kg.events}))
+        if recommended:
+            kg.recommended_events[tech.id] = recommended
+            for eid in recommended:
+                rec_for[eid].add(tech.id)
+                g.add_edge(node_id(Kind.TECHNIQUE, tech.id), node_id(Kind.EVENT, eid), key="recommends",
+                           kind="recommends")
+    kg.recommended_for = {k: tuple(sorted(v)) for k, v in rec_for.items()}
+
+
+def _events(normalizer: Normalizer, rule: Rule) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(normalizer.events(rule)))
