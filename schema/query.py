@@ -11,10 +11,10 @@ from graph.ids import Kind, split_id
 
 from .context import kg_of
 from .pagination import Connection, paginate
+from .resolvers import filter_rules, filter_techniques, resolve_node
 from .types.attack import Tactic, Technique
 from .types.node import Node
 from .types.rules import Rule, Vendor
-from .resolvers import filter_rules, filter_techniques, resolve_node
 
 
 @strawberry.input(description="Filters for `techniques`; all given filters must match.")
