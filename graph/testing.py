@@ -9,7 +9,8 @@ from .builder import build_graph
 from .store import KnowledgeGraph
 
 
-def _rule(vendor: Vendor, rid: str, techniques: tuple[str, ...], *preds: Predicate, events: tuple[str, ...] = ()) -> Rule:
+def _rule(vendor: Vendor, rid: str, techniques: tuple[str, ...], *preds: Predicate,
+          events: tuple[str, ...] = ()) -> Rule:
     return Rule(uid=f"{vendor.value}:{rid}", vendor=vendor, native_id=rid, title=f"Rule {rid}", path=f"{rid}.yml",
                 techniques=techniques, predicates=preds, logsource=tuple(("event", e) for e in events))
 

@@ -11,6 +11,8 @@ from graph.ids import Kind, split_id
 
 from .context import kg_of
 from .pagination import Connection, paginate
+from .query_analytics import AnalyticsQuery
+from .query_explore import ExploreQuery
 from .resolvers import filter_rules, filter_techniques, resolve_node
 from .types.attack import Tactic, Technique
 from .types.node import Node
@@ -36,7 +38,7 @@ class RuleFilter:
 
 
 @strawberry.type
-class Query:
+class CoreQuery:
     @strawberry.field(description="A technique by ATT&CK id; a revoked id resolves to its replacement.")
     def technique(self, info: Info[Any, Any], id: str) -> Technique | None:
         tech = kg_of(info).technique(id)
@@ -87,8 +89,15 @@ class Query:
         return resolve_node(kg_of(info), str(id))
 
 
+@strawberry.type(description="detgraph: ATT&CK techniques, detection rules, fields, events and indicators.")
+class Query(CoreQuery, AnalyticsQuery, ExploreQuery):
+    pass
+
+
 def build_schema() -> strawberry.Schema:
-    return strawberry.Schema(query=Query, types=[Technique, Tactic, Rule])
+    from .types.catalog import Event, Field, Indicator
+
+    return strawberry.Schema(query=Query, types=[Technique, Tactic, Rule, Field, Event, Indicator])
 
 
 __all__ = ["Kind", "Query", "build_schema"]

@@ -6,6 +6,7 @@ from graph.ids import Kind, split_id
 from graph.store import KnowledgeGraph
 
 from .types.attack import Tactic, Technique
+from .types.catalog import Event, Field, Indicator
 from .types.node import Node
 from .types.rules import Rule
 
@@ -61,4 +62,13 @@ def resolve_node(kg: KnowledgeGraph, global_id: str) -> Node | None:
     if kind == Kind.RULE.value:
         rule = kg.rules.get(key)
         return Rule.from_record(rule) if rule else None
+    if kind == Kind.FIELD.value:
+        fld = kg.fields.get(key)
+        return Field.from_record(fld, kg) if fld else None
+    if kind == Kind.EVENT.value:
+        event = kg.events.get(key)
+        return Event.from_record(event, kg) if event else None
+    if kind == Kind.INDICATOR.value:
+        ind = kg.indicators.get(key)
+        return Indicator.from_record(ind, kg) if ind else None
     return None

@@ -69,7 +69,8 @@ def test_real_revoked_id_resolves(real_graph) -> None:
 @pytest.mark.corpus
 def test_real_filters(real_graph) -> None:
     data = run(real_graph, '{ exfil: techniques(filter: {tactic: "TA0010"}, first: 100) { totalCount } '
-                           'cloud: techniques(filter: {text: "exfiltration to cloud storage"}, first: 5) { nodes { attackId } } '
+                           'cloud: techniques(filter: {text: "exfiltration to cloud storage"}, first: 5) '
+                           '{ nodes { attackId } } '
                            'tactic(id: "exfiltration") { attackId order name } '
                            'tactics { shortname } }')
     assert data["tactic"] == {"attackId": "TA0010", "order": 12, "name": "Exfiltration"}

@@ -104,13 +104,14 @@ class RuleGroup:
 
 def group_rules(kg: KnowledgeGraph, technique_ids: Iterable[str]) -> list[RuleGroup]:
     """Active rules tagged with any of ``technique_ids``, grouped by vendor in vendor order."""
-    seen: set[str] = set()
+    return group_rules_by_uid(kg, (uid for tid in technique_ids for uid in kg.rules_by_technique.get(tid, ())))
+
+
+def group_rules_by_uid(kg: KnowledgeGraph, uids: Iterable[str]) -> list[RuleGroup]:
+    """Rules grouped by vendor (Sigma, Elastic, Splunk), each group by title."""
     by_vendor: dict[records.Vendor, list[Rule]] = {v: [] for v in records.Vendor}
-    for tid in technique_ids:
-        for uid in kg.rules_by_technique.get(tid, ()):
-            if uid not in seen:
-                seen.add(uid)
-                rec = kg.rules[uid]
-                by_vendor[rec.vendor].append(Rule.from_record(rec))
+    for uid in dict.fromkeys(uids):
+        rec = kg.rules[uid]
+        by_vendor[rec.vendor].append(Rule.from_record(rec))
     return [RuleGroup(vendor=v, count=len(rs), rules=sorted(rs, key=lambda r: r.title.lower()))
             for v, rs in by_vendor.items() if rs]
