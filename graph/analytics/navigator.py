@@ -45,7 +45,8 @@ def navigator_layer(kg: KnowledgeGraph, *, vendor: str | None = None, tactic: st
             entries.append({"techniqueID": tid, "tactic": shortname, "score": len(uids),
                             "comment": f"{len(uids)} rules", "enabled": True, "metadata": metadata,
                             "showSubtechniques": False})
-    name = "detgraph rule coverage" + (f" ({vendor})" if vendor else "") + (f" [{wanted_tactic}]" if wanted_tactic else "")
+    name = "detgraph rule coverage" + (f" ({vendor})" if vendor else "")
+    name += f" [{wanted_tactic}]" if wanted_tactic else ""
     return {
         "name": name,
         "versions": {"attack": "18", "navigator": NAVIGATOR_VERSION, "layer": LAYER_VERSION},

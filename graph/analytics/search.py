@@ -13,7 +13,9 @@ _KIND_ORDER = {"technique": 0, "tactic": 1, "rule": 2, "event": 3, "field": 4, "
 
 
 def words(text: str) -> set[str]:
-    """>>> sorted(words("Exfiltration to Cloud-Storage (rclone.exe)"))
+    """Lower-cased words of a text.
+
+    >>> sorted(words("Exfiltration to Cloud-Storage (rclone.exe)"))
     ['cloud-storage', 'exfiltration', 'rclone.exe', 'to']
     """
     return set(_WORD.findall(text.lower()))
