@@ -2,21 +2,25 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 import strawberry
-from strawberry.types import Info
+from graphql import GraphQLError
+from strawberry.types import ExecutionContext, Info
 
 from graph.ids import Kind, split_id
 
 from .context import kg_of
 from .pagination import Connection, paginate
-from .query_analytics import AnalyticsQuery
+from .query_analytics import AnalyticsQuery, QueryError
 from .query_explore import ExploreQuery
 from .resolvers import filter_rules, filter_techniques, resolve_node
 from .types.attack import Tactic, Technique
 from .types.node import Node
 from .types.rules import Rule, Vendor
+
+log = logging.getLogger("detgraph.graphql")
 
 
 @strawberry.input(description="Filters for `techniques`; all given filters must match.")
@@ -85,7 +89,10 @@ class CoreQuery:
 
     @strawberry.field(description="Any graph object by global id `<kind>:<key>`.")
     def node(self, info: Info[Any, Any], id: strawberry.ID) -> Node | None:
-        split_id(str(id))  # validates the id shape; raises a clear error
+        try:
+            split_id(str(id))
+        except ValueError as exc:
+            raise QueryError(str(exc)) from None
         return resolve_node(kg_of(info), str(id))
 
 
@@ -94,10 +101,19 @@ class Query(CoreQuery, AnalyticsQuery, ExploreQuery):
     pass
 
 
+class DetgraphSchema(strawberry.Schema):
+    def process_errors(self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None) -> None:
+        """Client errors are answers, not server faults: internal errors are logged where they are masked."""
+        for error in errors:
+            log.debug("graphql error: %s", error.message)
+
+
 def build_schema() -> strawberry.Schema:
+    from .limits import extensions
     from .types.catalog import Event, Field, Indicator
 
-    return strawberry.Schema(query=Query, types=[Technique, Tactic, Rule, Field, Event, Indicator])
+    return DetgraphSchema(query=Query, types=[Technique, Tactic, Rule, Field, Event, Indicator],
+                             extensions=extensions())
 
 
 __all__ = ["Kind", "Query", "build_schema"]
