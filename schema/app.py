@@ -7,29 +7,38 @@ from __future__ import annotations
 
 import contextlib
 import logging
-from collections.abc import AsyncIterator, Callable
-from typing import Any
+import os
+from collections.abc import AsyncIterator, Callable, Sequence
 
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
-from strawberry.asgi import GraphQL
 
 from graph.store import KnowledgeGraph
 
 from .query import build_schema
+from .view import DetgraphGraphQL
 
 log = logging.getLogger("detgraph")
 
 
-class DetgraphGraphQL(GraphQL[dict[str, Any], None]):
-    async def get_context(self, request: Any, response: Any) -> dict[str, Any]:
-        return {"request": request, "response": response, "kg": request.app.state.kg}
+CORS_ENV = "DETGRAPH_CORS_ORIGINS"
 
 
-def create_app(kg: KnowledgeGraph | None = None, *, loader: Callable[[], KnowledgeGraph] | None = None) -> Starlette:
-    """Serve ``kg``, or the graph that ``loader()`` builds at start-up."""
+def cors_origins_from_env() -> list[str]:
+    """The CORS allow-list from ``$DETGRAPH_CORS_ORIGINS`` (comma-separated); empty means closed."""
+    return [o.strip() for o in os.environ.get(CORS_ENV, "").split(",") if o.strip()]
+
+
+def create_app(kg: KnowledgeGraph | None = None, *, loader: Callable[[], KnowledgeGraph] | None = None,
+               cors_origins: Sequence[str] = ()) -> Starlette:
+    """Serve ``kg``, or the graph that ``loader()`` builds at start-up.
+
+    CORS is closed unless ``cors_origins`` lists the allowed origins.
+    """
     if kg is None and loader is None:
         raise ValueError("create_app needs a knowledge graph or a loader")
 
@@ -49,8 +58,12 @@ def create_app(kg: KnowledgeGraph | None = None, *, loader: Callable[[], Knowled
                              "rules": len(graph.rule_order)})
 
     graphql = DetgraphGraphQL(build_schema())
+    middleware = []
+    if cors_origins:
+        middleware.append(Middleware(CORSMiddleware, allow_origins=list(cors_origins), allow_methods=["GET", "POST"],
+                                     allow_headers=["content-type", "authorization"], max_age=600))
     app = Starlette(routes=[Route("/graphql", graphql, methods=["GET", "POST"]), Route("/healthz", healthz)],
-                    lifespan=lifespan)
+                    middleware=middleware, lifespan=lifespan)
     if kg is not None:
         app.state.kg = kg
     return app

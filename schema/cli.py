@@ -55,10 +55,11 @@ def load_graph(explicit: str | None, *, show_progress: bool = True):  # type: ig
 def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
-    from .app import create_app
+    from .app import cors_origins_from_env, create_app
 
     kg = load_graph(args.corpus)
-    uvicorn.run(create_app(kg), host=args.host, port=args.port, log_level=args.log_level)
+    origins = args.cors_origin or cors_origins_from_env()
+    uvicorn.run(create_app(kg, cors_origins=origins), host=args.host, port=args.port, log_level=args.log_level)
     return 0
 
 
@@ -103,6 +104,8 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument("--corpus", help=corpus_help)
     serve.add_argument("--log-level", default="info")
+    serve.add_argument("--cors-origin", action="append", default=[], metavar="ORIGIN",
+                       help="allow this origin (repeatable); default $DETGRAPH_CORS_ORIGINS, else CORS closed")
     serve.set_defaults(func=cmd_serve)
 
     schema = sub.add_parser("schema", help="print the GraphQL SDL")
