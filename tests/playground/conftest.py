@@ -7,11 +7,12 @@ package is needed.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
-import socket
 import signal
+import socket
 import tempfile
 import threading
 import time
@@ -198,7 +199,9 @@ class Chromium:
             if value:
                 return value
             time.sleep(0.1)
-        raise AssertionError(f"timed out waiting for {what}; body text: {self.evaluate('document.body.innerText')!r}")
+        raise AssertionError(
+            f"timed out waiting for {what}; body text: {self.evaluate('document.body.innerText')!r}"
+        )
 
     def events_named(self, method: str) -> list[dict[str, Any]]:
         with self._cond:
@@ -214,10 +217,8 @@ class Chromium:
         return False
 
     def close(self) -> None:
-        try:
+        with contextlib.suppress(CDPError, OSError):
             self.send("Browser.close")
-        except (CDPError, OSError):
-            pass
         if not self._wait_exit(10):
             os.kill(self.pid, signal.SIGKILL)
             self._wait_exit(10)
@@ -229,7 +230,9 @@ class Chromium:
 @pytest.fixture
 def chromium() -> Iterator[Chromium]:
     if not CHROMIUM.is_file() or shutil.which(str(CHROMIUM)) is None:
-        pytest.skip(f"headless browser test needs Chromium at {CHROMIUM} (Debian: apt-get install -y chromium)")
+        pytest.skip(
+            f"headless browser test needs Chromium at {CHROMIUM} (Debian: apt-get install -y chromium)"
+        )
     with tempfile.TemporaryDirectory(prefix="detgraph-chromium-") as profile:
         browser = Chromium(CHROMIUM, Path(profile))
         try:

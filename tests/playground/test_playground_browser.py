@@ -40,7 +40,9 @@ def open_playground(browser: Chromium, base: str, query: str) -> None:
 
 def run_and_read(browser: Chromium) -> dict[str, object]:
     browser.evaluate(f"{EXECUTE}.click()")
-    text = browser.wait_for(f"{RESPONSE} && {RESPONSE}.CodeMirror.getValue()", "a result in the response pane")
+    text = browser.wait_for(
+        f"{RESPONSE} && {RESPONSE}.CodeMirror.getValue()", "a result in the response pane"
+    )
     result: dict[str, object] = json.loads(text)
     return result
 
@@ -52,9 +54,8 @@ def assert_only_local_traffic(browser: Chromium, port: int) -> list[str]:
         parts = urllib.parse.urlsplit(url)
         if parts.scheme == "data":
             continue
-        if parts.scheme not in ("http", "https", "ws", "wss") or parts.hostname != "127.0.0.1":
-            remote.append(url)
-        elif parts.port != port:
+        local = parts.scheme in ("http", "https", "ws", "wss") and parts.hostname == "127.0.0.1"
+        if not local or parts.port != port:
             remote.append(url)
     assert remote == [], f"the page contacted something other than the local server: {remote}"
     failed = browser.events_named("Network.loadingFailed")
@@ -81,7 +82,8 @@ def test_query_runs_from_the_page_offline(chromium: Chromium, server: tuple[Live
     for asset in ASSETS:
         assert f"{srv.url}/static/{asset}" in urls, f"{asset} was not loaded"
     statuses = {
-        e["response"]["url"]: e["response"]["status"] for e in chromium.events_named("Network.responseReceived")
+        e["response"]["url"]: e["response"]["status"]
+        for e in chromium.events_named("Network.responseReceived")
     }
     assert {a: statuses.get(f"{srv.url}/static/{a}") for a in ASSETS} == dict.fromkeys(ASSETS, 200)
     posts = [
@@ -99,11 +101,11 @@ def test_explorer_builds_a_query_by_clicking(chromium: Chromium, server: tuple[L
     chromium.evaluate(
         "document.querySelector('.graphiql-sidebar button[aria-label=\"Show GraphiQL Explorer\"]').click()"
     )
-    field = ".graphiql-explorer-root [data-field-name=\"technique\"]"
+    field = '.graphiql-explorer-root [data-field-name="technique"]'
     chromium.wait_for(f"!!document.querySelector('{field}')", "the explorer to list the schema's fields")
 
     chromium.evaluate(f"document.querySelector('{field}').click()")
-    name = ".graphiql-explorer-technique [data-field-name=\"name\"]"
+    name = '.graphiql-explorer-technique [data-field-name="name"]'
     chromium.wait_for(f"!!document.querySelector('{name}')", "the explorer to expand Technique")
     chromium.evaluate(f"document.querySelector('{name}').click()")
     # Type the required argument into the explorer's input, as a user would.
@@ -114,7 +116,7 @@ def test_explorer_builds_a_query_by_clicking(chromium: Chromium, server: tuple[L
         f"(v => v.includes('T1059.001') && v.includes('name') && v)({EDITOR}.getValue())",
         "the explorer to write the query into the editor",
     )
-    assert "technique(id: \"T1059.001\")" in built
+    assert 'technique(id: "T1059.001")' in built
 
     assert run_and_read(chromium) == {"data": {"technique": {"name": "technique T1059.001"}}}
     assert_only_local_traffic(chromium, srv.port)
