@@ -13,6 +13,7 @@ set -euo pipefail
 REACT_VERSION=18.3.1
 GRAPHIQL_VERSION=3.9.0            # bundles @graphiql/react 0.29.x, exposes GraphiQL.React / GraphiQL.GraphQL
 EXPLORER_VERSION=3.2.6            # peer @graphiql/react ^0.29.0 -> matches graphiql 3.9.0
+GRAPHIQL_EXPLORER_VERSION=0.9.0   # bundled inside the plugin's UMD file; fetched only for its LICENSE
 
 root="$(cd "$(dirname "$0")/.." && pwd)"
 dest="$root/schema/static/vendor"
@@ -29,6 +30,7 @@ fetch "react@$REACT_VERSION" react
 fetch "react-dom@$REACT_VERSION" react-dom
 fetch "graphiql@$GRAPHIQL_VERSION" graphiql
 fetch "@graphiql/plugin-explorer@$EXPLORER_VERSION" explorer
+fetch "graphiql-explorer@$GRAPHIQL_EXPLORER_VERSION" graphiql-explorer
 
 rm -rf "$dest"
 r="$dest/react@$REACT_VERSION"
@@ -45,6 +47,7 @@ cp "$work/explorer/package/dist/index.umd.js" "$work/explorer/package/dist/style
 # @graphiql/plugin-explorer ships no LICENSE file; its package.json says MIT and it lives in the
 # graphql/graphiql monorepo, whose LICENSE is the one shipped with graphiql.
 cp "$work/graphiql/package/LICENSE" "$e/LICENSE"
+cp "$work/graphiql-explorer/package/LICENSE" "$e/LICENSE.graphiql-explorer"
 
 (cd "$dest" && find . -type f ! -name SHA256SUMS | LC_ALL=C sort | sed 's|^\./||' | xargs sha256sum > SHA256SUMS)
 du -sh "$dest"

@@ -28,6 +28,7 @@ from starlette.routing import Route
 
 from schema.playground import OfflineGraphQL, static_mount
 
+# DETGRAPH_CHROMIUM overrides the binary; DETGRAPH_REQUIRE_BROWSER=1 turns "missing" into a failure.
 CHROMIUM = Path(os.environ.get("DETGRAPH_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_FLAGS = (
     "--headless",
@@ -230,6 +231,8 @@ class Chromium:
 @pytest.fixture
 def chromium() -> Iterator[Chromium]:
     if not CHROMIUM.is_file() or shutil.which(str(CHROMIUM)) is None:
+        if os.environ.get("DETGRAPH_REQUIRE_BROWSER") == "1":
+            pytest.fail(f"DETGRAPH_REQUIRE_BROWSER=1 but there is no Chromium at {CHROMIUM}")
         pytest.skip(
             f"headless browser test needs Chromium at {CHROMIUM} (Debian: apt-get install -y chromium)"
         )
