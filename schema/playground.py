@@ -187,8 +187,10 @@ def static_mount(path: str = "/static", *, name: str = "static") -> Mount:
 class OfflinePlaygroundMixin:
     """Mix into a Strawberry ASGI view (before ``strawberry.asgi.GraphQL``) to serve the offline page.
 
-    ``playground_static_prefix`` must match where :func:`static_mount` is mounted. The page's
-    endpoint is the path the request came in on, like Strawberry's own page.
+    ``playground_static_prefix`` must match where :func:`static_mount` is mounted in the app. The
+    page's endpoint is the path the request came in on, like Strawberry's own page. Behind a proxy
+    that serves the app under a path prefix (ASGI ``root_path``, e.g. ``uvicorn --root-path /api``)
+    both the endpoint and the asset URLs carry that prefix.
     """
 
     playground_static_prefix: str = "/static"
@@ -196,9 +198,10 @@ class OfflinePlaygroundMixin:
     playground_csp: str | None = CONTENT_SECURITY_POLICY
 
     async def render_graphql_ide(self, request: Request) -> Response:
+        app_prefix = request.base_url.path.rstrip("/")  # the app's root_path, "" when none
         page = graphiql_html(
             request.url.path,
-            self.playground_static_prefix,
+            app_prefix + self.playground_static_prefix,
             default_query=self.playground_default_query,
         )
         headers = {"cache-control": "no-cache"}

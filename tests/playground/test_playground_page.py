@@ -45,12 +45,13 @@ class Client:
     is deprecated, and warnings are errors here.)
     """
 
-    def __init__(self, app: Starlette) -> None:
+    def __init__(self, app: Starlette, root_path: str = "") -> None:
         self.app = app
+        self.root_path = root_path
 
     def request(self, method: str, url: str, **kwargs: object) -> httpx.Response:
         async def go() -> httpx.Response:
-            transport = httpx.ASGITransport(app=self.app)
+            transport = httpx.ASGITransport(app=self.app, root_path=self.root_path)
             async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
                 return await client.request(method, url, **kwargs)  # type: ignore[arg-type]
 
@@ -63,9 +64,9 @@ class Client:
         return self.request("POST", url, **kwargs)
 
 
-def make_client(**view_kwargs: object) -> Client:
+def make_client(root_path: str = "", **view_kwargs: object) -> Client:
     view = OfflineGraphQL(strawberry.Schema(query=Query), **view_kwargs)  # type: ignore[arg-type]
-    return Client(Starlette(routes=[Route("/graphql", view), static_mount()]))
+    return Client(Starlette(routes=[Route("/graphql", view), static_mount()]), root_path)
 
 
 class _Refs(HTMLParser):
@@ -121,6 +122,16 @@ def test_ide_can_be_turned_off_and_prefix_moved() -> None:
     page = make_client(static_prefix="/assets/").get("/graphql", headers=HTML).text
     assert f'src="/assets/vendor/graphiql@{GRAPHIQL_VERSION}/graphiql.min.js"' in page
     assert "content-security-policy" not in make_client(csp=None).get("/graphql", headers=HTML).headers
+
+
+def test_behind_a_path_prefix_the_page_points_under_it() -> None:
+    client = make_client(root_path="/api")
+    page = client.get("/api/graphql", headers=HTML).text
+    assert 'data-endpoint="/api/graphql"' in page
+    refs = [r for r in references(page) if not r.startswith("data:")]
+    assert refs == [f"/api/static/{a}" for a in ASSETS]
+    assert all(client.get(ref).status_code == 200 for ref in refs)
+    assert client.post("/api/graphql", json={"query": "{ ping }"}).json() == {"data": {"ping": "pong"}}
 
 
 @pytest.mark.parametrize("bad", ["https://unpkg.com", "//cdn.example.org/x", "static", "javascript:alert(1)"])
