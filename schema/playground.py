@@ -75,8 +75,8 @@ ASSETS: tuple[str, ...] = STYLESHEETS + SCRIPTS
 DEFAULT_QUERY = """\
 # detgraph playground (offline GraphiQL)
 #
-# Open the Explorer (compass icon, left) to build a query by clicking through
-# the schema, or type one here. Run it with Ctrl-Enter or the play button.
+# Open the GraphiQL Explorer (left sidebar) to build a query by clicking
+# through the schema, or type one here. Run it with Ctrl-Enter or the play button.
 #
 {
   __typename
@@ -213,7 +213,9 @@ class OfflinePlaygroundMixin:
 class OfflineGraphQL(OfflinePlaygroundMixin, GraphQL):
     """``strawberry.asgi.GraphQL`` whose GraphiQL page loads nothing from the internet.
 
-    All ``GraphQL`` keyword arguments pass through; ``graphql_ide=None`` still disables the page.
+    All ``GraphQL`` keyword arguments pass through; ``graphql_ide=None`` still disables the page, and
+    any other ``graphql_ide`` value serves this GraphiQL page (Strawberry's Apollo Sandbox and
+    Pathfinder pages load from CDNs, so they are not offered).
     """
 
     def __init__(
