@@ -48,13 +48,21 @@ def load_file(path: Path, corpus_root: Path) -> tuple[Rule | None, list[Diagnost
     try:
         rule, errors = build_rule(doc, relpath, deprecated_dir=deprecated_dir)
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
-        return None, [Diagnostic(SOURCE, relpath, f"malformed rule: {type(exc).__name__}: {exc}",
-                                 rule_id=str(rule_section.get("rule_id")))]
+        return None, [
+            Diagnostic(
+                SOURCE,
+                relpath,
+                f"malformed rule: {type(exc).__name__}: {exc}",
+                rule_id=str(rule_section.get("rule_id")),
+            )
+        ]
     diagnostics = []
     for err in errors:
         line = None if err.line is None else err.line + _query_line_offset(path, err.line)
         diagnostics.append(
-            Diagnostic(SOURCE, relpath, f"{rule.language} query: {err.message}", Severity.ERROR, line, rule.native_id)
+            Diagnostic(
+                SOURCE, relpath, f"{rule.language} query: {err.message}", Severity.ERROR, line, rule.native_id
+            )
         )
     return rule, diagnostics
 
@@ -80,9 +88,15 @@ def load(corpus_root: Path, *, on_file: Callable[[str], None] | None = None) -> 
             stats["files_failed"] += 1
             continue
         if rule.native_id in seen:
-            result.diagnostics.append(Diagnostic(SOURCE, relpath, f"duplicate rule_id {rule.native_id} "
-                                                 f"(first in {seen[rule.native_id]}); kept both",
-                                                 Severity.WARNING, rule_id=rule.native_id))
+            result.diagnostics.append(
+                Diagnostic(
+                    SOURCE,
+                    relpath,
+                    f"duplicate rule_id {rule.native_id} (first in {seen[rule.native_id]}); kept both",
+                    Severity.WARNING,
+                    rule_id=rule.native_id,
+                )
+            )
         seen.setdefault(rule.native_id, relpath)
         result.rules.append(rule)
         _count(stats, rule, bool(diagnostics))

@@ -44,7 +44,11 @@ def _walker_class() -> type:
 
         def function_call(self, node: Any, prev_node: Any = None, prev_arg: Any = None) -> Any:
             info = super().function_call(node, prev_node, prev_arg)
-            name = self.method_name(node["method_name"]) if node.data == "method" else self.name(node.children[0])
+            name = (
+                self.method_name(node["method_name"])
+                if node.data == "method"
+                else self.name(node.children[0])
+            )
             self.ops[id(info.node)] = str(name)
             return info
 
@@ -67,8 +71,14 @@ def parse_eql(text: str) -> tuple[Any, dict[int, str]]:
         eql_parser.allow_sample,
         eql_parser.skip_optimizations,
     )
-    with ParserConfig(*flags, implied_any=False, implied_base=False, allow_subqueries=True,
-                      preprocessor=None, allow_pipes=True):
+    with ParserConfig(
+        *flags,
+        implied_any=False,
+        implied_base=False,
+        allow_subqueries=True,
+        preprocessor=None,
+        allow_pipes=True,
+    ):
         load_extensions(force=False)
         walker = _walker_class()(source)
         try:
@@ -86,7 +96,10 @@ def parse_eql(text: str) -> tuple[Any, dict[int, str]]:
 
 
 def eql_predicates(text: str) -> tuple[list[Predicate], dict[str, Any]]:
-    """Predicates of an EQL query, plus facts about its shape (``kind``, ``event_categories``, ``join_fields``)."""
+    """Predicates of an EQL query, plus facts about its shape.
+
+    The facts are ``kind`` (event/sequence/sample), ``event_categories`` and ``join_fields``.
+    """
     from eql import ast
 
     root, ops = parse_eql(text)
@@ -133,10 +146,30 @@ class _Walker:
         self.ops = ops
         self.out = out
 
-    def add(self, field: str | None, op: Operator, value: str | None, raw: str | None, *,
-            negated: bool, sensitive: bool, context: str, modifiers: tuple[str, ...] = ()) -> None:
-        self.out.append(Predicate(field, op, value, raw=raw, excluded=negated, case_sensitive=sensitive,
-                                  modifiers=modifiers, context=context))
+    def add(
+        self,
+        field: str | None,
+        op: Operator,
+        value: str | None,
+        raw: str | None,
+        *,
+        negated: bool,
+        sensitive: bool,
+        context: str,
+        modifiers: tuple[str, ...] = (),
+    ) -> None:
+        self.out.append(
+            Predicate(
+                field,
+                op,
+                value,
+                raw=raw,
+                excluded=negated,
+                case_sensitive=sensitive,
+                modifiers=modifiers,
+                context=context,
+            )
+        )
 
     def walk(self, node: Any, *, negated: bool, context: str) -> None:
         from eql import ast
@@ -147,11 +180,25 @@ class _Walker:
             for term in node.terms:
                 self.walk(term, negated=negated, context=context)
         elif isinstance(node, ast.IsNull):
-            self.add(_field_name(node.expr), Operator.NULL, None, "null", negated=negated,
-                     sensitive=True, context=context)
+            self.add(
+                _field_name(node.expr),
+                Operator.NULL,
+                None,
+                "null",
+                negated=negated,
+                sensitive=True,
+                context=context,
+            )
         elif isinstance(node, ast.IsNotNull):
-            self.add(_field_name(node.expr), Operator.EXISTS, None, "!= null", negated=negated,
-                     sensitive=True, context=context)
+            self.add(
+                _field_name(node.expr),
+                Operator.EXISTS,
+                None,
+                "!= null",
+                negated=negated,
+                sensitive=True,
+                context=context,
+            )
         elif isinstance(node, ast.Comparison):
             self.comparison(node, negated=negated, context=context)
         elif isinstance(node, ast.InSet):
@@ -166,17 +213,37 @@ class _Walker:
         if isinstance(left, ast.Literal) and not isinstance(right, ast.Literal):
             left, right = right, left
             op = {"<": ">", "<=": ">=", ">": "<", ">=": "<="}.get(op, op)
+        if isinstance(left, ast.FunctionCall) and isinstance(right, ast.Boolean) and op in ("==", "!="):
+            # cidrMatch(destination.ip, "10.0.0.0/8") == false
+            self.function(left, negated=negated ^ (not right.value) ^ (op == "!="), context=context)
+            return
         field = _field_name(left)
         if field is None or not isinstance(right, ast.Literal):
             return
         mods = (left.name,) if isinstance(left, ast.FunctionCall) else ()
         value = _literal(right)
         if op in ("==", "!="):
-            self.add(field, Operator.EQ, value, f"{op} {right.render()}", negated=negated ^ (op == "!="),
-                     sensitive=True, context=context, modifiers=mods + ((op,) if op == "!=" else ()))
+            self.add(
+                field,
+                Operator.EQ,
+                value,
+                f"{op} {right.render()}",
+                negated=negated ^ (op == "!="),
+                sensitive=True,
+                context=context,
+                modifiers=mods + ((op,) if op == "!=" else ()),
+            )
         else:
-            self.add(field, _CMP[op], value, f"{op} {right.render()}", negated=negated,
-                     sensitive=True, context=context, modifiers=mods)
+            self.add(
+                field,
+                _CMP[op],
+                value,
+                f"{op} {right.render()}",
+                negated=negated,
+                sensitive=True,
+                context=context,
+                modifiers=mods,
+            )
 
     def in_set(self, node: Any, *, negated: bool, context: str) -> None:
         from eql import ast
@@ -188,8 +255,16 @@ class _Walker:
         sensitive = not written.endswith("~")
         for item in node.container:
             if isinstance(item, ast.Literal):
-                self.add(field, Operator.EQ, _literal(item), item.render(), negated=negated,
-                         sensitive=sensitive, context=context, modifiers=(written,))
+                self.add(
+                    field,
+                    Operator.EQ,
+                    _literal(item),
+                    item.render(),
+                    negated=negated,
+                    sensitive=sensitive,
+                    context=context,
+                    modifiers=(written,),
+                )
 
     def function(self, node: Any, *, negated: bool, context: str) -> None:
         from eql import ast
@@ -206,17 +281,40 @@ class _Walker:
             op = Operator.WILDCARD if name == "wildcard" else Operator.REGEX_MATCH
             for lit in literals:
                 value = glob_eql(lit.value) if name == "wildcard" else lit.value
-                self.add(field, op, value, lit.render(), negated=negated, sensitive=sensitive,
-                         context=context, modifiers=(written,))
+                self.add(
+                    field,
+                    op,
+                    value,
+                    lit.render(),
+                    negated=negated,
+                    sensitive=sensitive,
+                    context=context,
+                    modifiers=(written,),
+                )
         elif name in _GLOB_FUNCS:
             for lit in literals:
-                self.add(field, Operator.WILDCARD, _GLOB_FUNCS[name].format(glob_literal(lit.value)),
-                         lit.render(), negated=negated, sensitive=not written.endswith("~"),
-                         context=context, modifiers=(written,))
+                self.add(
+                    field,
+                    Operator.WILDCARD,
+                    _GLOB_FUNCS[name].format(glob_literal(lit.value)),
+                    lit.render(),
+                    negated=negated,
+                    sensitive=not written.endswith("~"),
+                    context=context,
+                    modifiers=(written,),
+                )
         elif name == "cidrmatch":
             for lit in literals:
-                self.add(field, Operator.CIDR, lit.value, lit.render(), negated=negated, sensitive=True,
-                         context=context, modifiers=(written,))
+                self.add(
+                    field,
+                    Operator.CIDR,
+                    lit.value,
+                    lit.render(),
+                    negated=negated,
+                    sensitive=True,
+                    context=context,
+                    modifiers=(written,),
+                )
 
 
 def glob_eql(pattern: str) -> str:

@@ -33,8 +33,12 @@ _RENAME_RE = re.compile(r"([\w.@`]+)\s+as\s+([\w.@`]+)|([\w.@`]+)\s*=\s*([\w.@`]
 
 @functools.cache
 def _parser() -> Lark:
-    return Lark(_GRAMMAR.read_text(encoding="utf-8"), parser="lalr", start=["from_cmd", "where_expr"],
-                propagate_positions=False)
+    return Lark(
+        _GRAMMAR.read_text(encoding="utf-8"),
+        parser="lalr",
+        start=["from_cmd", "where_expr"],
+        propagate_positions=False,
+    )
 
 
 @dataclass
@@ -135,7 +139,9 @@ def _parse(text: str, start: str, line: int) -> Tree:
         return _parser().parse(text, start=start)
     except UnexpectedInput as exc:
         where = line + exc.line - 1 if exc.line > 0 else line
-        snippet = text.splitlines()[exc.line - 1][max(exc.column - 20, 0) : exc.column + 20] if exc.line > 0 else ""
+        snippet = (
+            text.splitlines()[exc.line - 1][max(exc.column - 20, 0) : exc.column + 20] if exc.line > 0 else ""
+        )
         raise QueryParseError(f"ES|QL syntax not covered near {snippet.strip()!r}", line=where) from None
     except LarkError as exc:  # pragma: no cover - defensive
         raise QueryParseError(f"ES|QL parse error: {exc}", line=line) from None
@@ -145,7 +151,9 @@ def _index_names(tree: Tree) -> list[str]:
     return [str(t.children[0]).strip('"') for t in tree.children if isinstance(t, Tree) and t.data == "index"]
 
 
-def _note_alias(name: str, expr: str, aliases: dict[str, tuple[str, tuple[str, ...]]], computed: set[str]) -> None:
+def _note_alias(
+    name: str, expr: str, aliases: dict[str, tuple[str, tuple[str, ...]]], computed: set[str]
+) -> None:
     """Remember ``name = field`` / ``name = to_lower(field)``: a filter on ``name`` filters ``field``."""
     try:
         tree = _parser().parse(expr, start="where_expr")
@@ -210,8 +218,9 @@ def like_glob(pattern: str) -> str:
 
 
 class _Walker:
-    def __init__(self, computed: set[str], out: list[Predicate],
-                 aliases: dict[str, tuple[str, tuple[str, ...]]]) -> None:
+    def __init__(
+        self, computed: set[str], out: list[Predicate], aliases: dict[str, tuple[str, tuple[str, ...]]]
+    ) -> None:
         self.computed = computed
         self.out = out
         self.aliases = aliases
@@ -225,15 +234,33 @@ class _Walker:
             return name, (str(node.children[0]).lower(),)
         return None, ()
 
-    def add(self, node: Tree | Token, op: Operator, value: str | None, raw: str | None, *,
-            negated: bool, extra: tuple[str, ...] = ()) -> None:
+    def add(
+        self,
+        node: Tree | Token,
+        op: Operator,
+        value: str | None,
+        raw: str | None,
+        *,
+        negated: bool,
+        extra: tuple[str, ...] = (),
+    ) -> None:
         field_name, mods = self._field(node)
         if field_name is None:
             return
         sensitive = not any(m in _CASE_FOLD for m in mods)
         context = "computed" if field_name in self.computed else ""
-        self.out.append(Predicate(field_name, op, value, raw=raw, excluded=negated, case_sensitive=sensitive,
-                                  modifiers=mods + extra, context=context))
+        self.out.append(
+            Predicate(
+                field_name,
+                op,
+                value,
+                raw=raw,
+                excluded=negated,
+                case_sensitive=sensitive,
+                modifiers=mods + extra,
+                context=context,
+            )
+        )
 
     def walk(self, node: Tree | Token, *, negated: bool) -> None:
         if not isinstance(node, Tree):
@@ -251,8 +278,14 @@ class _Walker:
             for s in kids[-1].children:
                 text = _unquote(s.children[0])
                 op = Operator.WILDCARD if kind == "like" else Operator.REGEX_MATCH
-                self.add(kids[0], op, like_glob(text) if kind == "like" else text, str(s.children[0]),
-                         negated=neg, extra=(kind,))
+                self.add(
+                    kids[0],
+                    op,
+                    like_glob(text) if kind == "like" else text,
+                    str(s.children[0]),
+                    negated=neg,
+                    extra=(kind,),
+                )
         elif kind == "in_":
             neg = negated ^ (isinstance(kids[1], Token) and kids[1].type == "NOT")
             for item in kids[1:]:
@@ -260,8 +293,13 @@ class _Walker:
                     self.add(kids[0], Operator.EQ, _literal(item), _raw(item), negated=neg, extra=("in",))
         elif kind == "is_null":
             is_not = len(kids) == 2
-            self.add(kids[0], Operator.EXISTS if is_not else Operator.NULL, None,
-                     "IS NOT NULL" if is_not else "IS NULL", negated=negated)
+            self.add(
+                kids[0],
+                Operator.EXISTS if is_not else Operator.NULL,
+                None,
+                "IS NOT NULL" if is_not else "IS NULL",
+                negated=negated,
+            )
         elif kind == "match_op" and isinstance(kids[1], Tree) and kids[1].data == "literal":
             self.add(kids[0], Operator.MATCH, _literal(kids[1]), _raw(kids[1]), negated=negated, extra=(":",))
         elif kind == "function":
@@ -276,8 +314,14 @@ class _Walker:
         if not (isinstance(right, Tree) and right.data == "literal"):
             return
         if op in ("==", "!="):
-            self.add(left, Operator.EQ, _literal(right), f"{op} {_raw(right)}", negated=negated ^ (op == "!="),
-                     extra=(op,) if op == "!=" else ())
+            self.add(
+                left,
+                Operator.EQ,
+                _literal(right),
+                f"{op} {_raw(right)}",
+                negated=negated ^ (op == "!="),
+                extra=(op,) if op == "!=" else (),
+            )
         else:
             self.add(left, _RANGE[op], _literal(right), f"{op} {_raw(right)}", negated=negated)
 
@@ -288,8 +332,18 @@ class _Walker:
         if name == "kql" and args and args[0].data == "literal":
             for p in parse_kql(_literal(args[0]) or "", context="kql"):
                 ctx = "computed" if p.field in self.computed else "kql"
-                self.out.append(Predicate(p.field, p.operator, p.value, raw=p.raw, excluded=p.excluded ^ negated,
-                                          case_sensitive=p.case_sensitive, modifiers=p.modifiers, context=ctx))
+                self.out.append(
+                    Predicate(
+                        p.field,
+                        p.operator,
+                        p.value,
+                        raw=p.raw,
+                        excluded=p.excluded ^ negated,
+                        case_sensitive=p.case_sensitive,
+                        modifiers=p.modifiers,
+                        context=ctx,
+                    )
+                )
         elif name == "cidr_match" and args:
             for s in strings:
                 self.add(args[0], Operator.CIDR, s, s, negated=negated, extra=(name,))

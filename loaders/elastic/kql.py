@@ -42,9 +42,12 @@ def parse_tree(text: str) -> Tree:
     try:
         return _parser().parse(text)
     except UnexpectedInput as exc:
-        snippet = text.splitlines()[exc.line - 1][max(exc.column - 20, 0) : exc.column + 20] if exc.line > 0 else ""
+        snippet = (
+            text.splitlines()[exc.line - 1][max(exc.column - 20, 0) : exc.column + 20] if exc.line > 0 else ""
+        )
         raise QueryParseError(
-            f"KQL syntax error at line {exc.line} column {exc.column} near {snippet.strip()!r}", line=exc.line
+            f"KQL syntax error at query line {exc.line} column {exc.column} near {snippet.strip()!r}",
+            line=exc.line,
         ) from None
     except LarkError as exc:  # pragma: no cover - defensive
         raise QueryParseError(f"KQL parse error: {exc}") from None
@@ -53,7 +56,8 @@ def parse_tree(text: str) -> Tree:
 def parse_kql(text: str, *, context: str = "") -> list[Predicate]:
     """Parse KQL and return its predicates in query order.
 
-    >>> [(p.field, p.operator.value, p.value, p.excluded) for p in parse_kql('a:"x*" and not b:(c* or 1.2.3.0/24)')]
+    >>> preds = parse_kql('a:"x*" and not b:(c* or 1.2.3.0/24)')
+    >>> [(p.field, p.operator.value, p.value, p.excluded) for p in preds]
     [('a', 'eq', 'x*', False), ('b', 'wildcard', 'c*', True), ('b', 'cidr', '1.2.3.0/24', True)]
     """
     out: list[Predicate] = []

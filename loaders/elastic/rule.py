@@ -15,14 +15,32 @@ from .values import tactic_shortname
 
 HINT_FIELDS = ("event.dataset", "event.module", "event.category", "data_stream.dataset")
 _META_KEYS = (
-    "risk_score", "building_block_type", "from", "interval", "timestamp_override", "max_signals",
-    "anomaly_threshold", "machine_learning_job_id", "new_terms", "threshold", "threat_index",
-    "threat_query", "threat_language", "threat_indicator_path", "threat_mapping", "event_category_override",
-    "license", "rule_name_override", "alert_suppression", "investigation_fields",
+    "risk_score",
+    "building_block_type",
+    "from",
+    "interval",
+    "timestamp_override",
+    "max_signals",
+    "anomaly_threshold",
+    "machine_learning_job_id",
+    "new_terms",
+    "threshold",
+    "threat_index",
+    "threat_query",
+    "threat_language",
+    "threat_indicator_path",
+    "threat_mapping",
+    "event_category_override",
+    "license",
+    "rule_name_override",
+    "alert_suppression",
+    "investigation_fields",
 )
 
 
-def build_rule(doc: dict[str, Any], relpath: str, *, deprecated_dir: bool) -> tuple[Rule, list[QueryParseError]]:
+def build_rule(
+    doc: dict[str, Any], relpath: str, *, deprecated_dir: bool
+) -> tuple[Rule, list[QueryParseError]]:
     """Return the rule and any query problems (the rule is always returned, with metadata and threat)."""
     meta: dict[str, Any] = doc.get("metadata") or {}
     rule: dict[str, Any] = doc["rule"]
@@ -53,7 +71,13 @@ def build_rule(doc: dict[str, Any], relpath: str, *, deprecated_dir: bool) -> tu
         elif key == "OS" and value:
             logsource.append(("os", value))
     for p in predicates:
-        if p.field in HINT_FIELDS and not p.excluded and p.context != "computed" and p.value and _is_equality(p):
+        if (
+            p.field in HINT_FIELDS
+            and not p.excluded
+            and p.context != "computed"
+            and p.value
+            and _is_equality(p)
+        ):
             logsource.append((p.field, p.value))
     for category in extra.get("event_categories", ()):
         if category not in ("any", "sequence"):

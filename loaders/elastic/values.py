@@ -5,9 +5,7 @@ from __future__ import annotations
 import re
 
 _GLOB_LITERALS = {"*": "[*]", "?": "[?]", "[": "[[]"}
-_CIDR_RE = re.compile(
-    r"^(?:\d{1,3}(?:\.\d{1,3}){3}|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*)/\d{1,3}$"
-)
+_CIDR_RE = re.compile(r"^(?:\d{1,3}(?:\.\d{1,3}){3}|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*)/\d{1,3}$")
 
 
 def glob_literal(text: str) -> str:
