@@ -78,7 +78,9 @@ def build_rule(
             and p.value
             and _is_equality(p)
         ):
-            logsource.append((p.field, p.value))
+            # data_stream.dataset carries the same value as event.dataset in Fleet integrations
+            key = "event.dataset" if p.field == "data_stream.dataset" else p.field
+            logsource.append((key, p.value))
     for category in extra.get("event_categories", ()):
         if category not in ("any", "sequence"):
             logsource.append(("event.category", category))
