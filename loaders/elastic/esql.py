@@ -47,6 +47,7 @@ class EsqlResult:
     predicates: list[Predicate] = field(default_factory=list)
     commands: list[str] = field(default_factory=list)
     computed: list[str] = field(default_factory=list)
+    group_by: list[str] = field(default_factory=list)  # event fields of the first STATS ... BY
     errors: list[QueryParseError] = field(default_factory=list)
 
 
@@ -116,7 +117,9 @@ def parse_esql(text: str) -> EsqlResult:
             elif verb == "where" and not after_stats:
                 tree = _parse(body, "where_expr", line)
                 _Walker(computed, result.predicates, aliases).walk(tree, negated=False)
-            elif verb in ("eval", "stats", "inline stats", "completion"):
+            elif verb == "stats" and not after_stats:
+                result.group_by.extend(f for f in _by_fields(body) if f not in computed)
+            if verb in ("eval", "stats", "inline stats", "completion"):
                 for name, expr in _assigned(body):
                     computed.add(name)
                     aliases.pop(name, None)
@@ -149,6 +152,16 @@ def _parse(text: str, start: str, line: int) -> Tree:
 
 def _index_names(tree: Tree) -> list[str]:
     return [str(t.children[0]).strip('"') for t in tree.children if isinstance(t, Tree) and t.data == "index"]
+
+
+def _by_fields(body: str) -> list[str]:
+    """Plain field names after the top-level ``BY`` of a STATS command."""
+    masked = re.sub(r'"(?:\\.|[^"\\])*"', lambda m: "_" * len(m.group(0)), body)
+    hits = list(re.finditer(r"(?<![\w.@])by(?![\w.@])", masked, re.I))
+    if not hits:
+        return []
+    names = [part.strip() for part in body[hits[-1].end() :].split(",")]
+    return [_field_text(n) for n in names if re.fullmatch(r"[\w.@`]+", n)]
 
 
 def _note_alias(

@@ -156,6 +156,7 @@ def _query_predicates(language: str, query: str) -> tuple[list[Predicate], dict[
             "esql_indices": result.indices,
             "esql_commands": result.commands,
             "esql_computed": result.computed,
+            "join_fields": result.group_by,
             "errors": result.errors,
         }
     raise QueryParseError(f"unknown query language {language!r}")

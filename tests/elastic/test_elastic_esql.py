@@ -41,7 +41,7 @@ def test_kql_function_goes_through_the_kql_grammar() -> None:
 
 def test_computed_columns_are_marked_and_stats_ends_event_filters() -> None:
     result = parse_esql(
-        "from x | eval n = mv_count(a), m = 2 | dissect msg \"%{user} %{Esql.act}\" "
+        'from x | eval n = mv_count(a), m = 2 | dissect msg "%{user} %{Esql.act}" '
         '| where n > 1 and user == "u" and Esql.act == "x" and b == "y" '
         '| stats c = count(*) by host.id | where c > 3 and host.id == "h"'
     )
@@ -70,3 +70,11 @@ def test_split_pipes_ignores_pipes_in_strings_and_comments() -> None:
         'where b == "|"',
         "keep c",
     ]
+
+
+def test_first_stats_by_fields_are_group_by_fields() -> None:
+    result = parse_esql(
+        "from x | eval k = to_lower(a) | stats n = count(*) by host.id, k, `user`.name "
+        "| stats m = max(n) by host.id"
+    )
+    assert result.group_by == ["host.id", "user.name"]

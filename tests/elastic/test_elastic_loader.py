@@ -51,7 +51,12 @@ def test_kuery_rule_metadata_threat_and_logsource(elastic_fixture_result: LoadRe
     rule = _rule(elastic_fixture_result, "0001")
     assert rule.uid == "elastic:00000000-0000-4000-8000-000000000001"
     assert rule.vendor is Vendor.ELASTIC
-    assert (rule.rule_type, rule.language, rule.level, rule.status) == ("query", "kuery", "medium", "production")
+    assert (rule.rule_type, rule.language, rule.level, rule.status) == (
+        "query",
+        "kuery",
+        "medium",
+        "production",
+    )
     assert (rule.date, rule.modified) == ("2025/01/02", "2025/03/04")
     assert rule.techniques == ("T1059", "T1059.001")
     assert rule.tactics == ("execution",)
