@@ -25,7 +25,7 @@ _GLOB_FUNCS = {"startswith": "{}*", "endswith": "*{}", "stringcontains": "*{}*"}
 def _walker_class() -> type:
     from eql import parser as eql_parser
 
-    class CaseRecordingWalker(eql_parser.LarkToEQL):  # type: ignore[misc, name-defined]
+    class CaseRecordingWalker(eql_parser.LarkToEQL):
         """eql's own walker, plus a note of the operator text behind each AST node."""
 
         def __init__(self, text: str) -> None:

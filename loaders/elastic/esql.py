@@ -13,6 +13,7 @@ import functools
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from lark import Lark, Token, Tree
 from lark.exceptions import LarkError, UnexpectedInput
@@ -204,7 +205,7 @@ def _field_text(raw: str) -> str:
     return re.sub(r"`((?:``|[^`])*)`", lambda m: m.group(1).replace("``", "`"), raw)
 
 
-def _unquote(token: Token) -> str:
+def _unquote(token: Any) -> str:
     raw = str(token)
     if raw.startswith('"""'):
         return raw[3:-3]
@@ -243,8 +244,8 @@ class _Walker:
             name = _field_text(str(node.children[0]))
             return self.aliases.get(name, (name, ()))
         if isinstance(node, Tree) and node.data == "function" and len(node.children) > 1:
-            name, _ = self._field(node.children[1])
-            return name, (str(node.children[0]).lower(),)
+            inner, _ = self._field(node.children[1])
+            return inner, (str(node.children[0]).lower(),)
         return None, ()
 
     def add(

@@ -18,6 +18,7 @@ from __future__ import annotations
 import functools
 import re
 from pathlib import Path
+from typing import Any
 
 from lark import Lark, Token, Tree
 from lark.exceptions import LarkError, UnexpectedInput
@@ -65,7 +66,7 @@ def parse_kql(text: str, *, context: str = "") -> list[Predicate]:
     return out
 
 
-def _unquote(token: Token) -> tuple[str, list[tuple[str, bool]], bool]:
+def _unquote(token: Any) -> tuple[str, list[tuple[str, bool]], bool]:
     """Return ``(literal, glob_parts, quoted)`` for a QUOTED or UNQUOTED token."""
     raw = str(token)
     if token.type == "QUOTED":
@@ -105,7 +106,7 @@ def _value_predicate(field: str | None, value: Tree, negated: bool, context: str
     token = value.children[0]
     literal, parts, quoted = _unquote(token)
     raw = str(token).strip()
-    common = {"raw": raw, "excluded": negated, "case_sensitive": True, "context": context}
+    common: dict[str, Any] = {"raw": raw, "excluded": negated, "case_sensitive": True, "context": context}
     has_wild = any(wild for _, wild in parts)
     if field is not None and has_wild and literal == "*":
         return Predicate(field, Operator.EXISTS, None, **common)

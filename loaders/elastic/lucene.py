@@ -37,7 +37,7 @@ def _term(field: str | None, node: Any, negated: bool) -> Predicate:
     from luqum.tree import Phrase, Regex
 
     raw = str(node)
-    common = {"raw": raw, "excluded": negated, "case_sensitive": True, "context": "lucene"}
+    common: dict[str, Any] = {"raw": raw, "excluded": negated, "case_sensitive": True, "context": "lucene"}
     if isinstance(node, Regex):
         return Predicate(field, Operator.REGEX_MATCH, raw.strip("/"), **common)
     if isinstance(node, Phrase):

@@ -136,7 +136,7 @@ def build_rule(
 def _is_equality(p: Predicate) -> bool:
     if p.operator is Operator.EQ:
         return True
-    return p.operator is Operator.WILDCARD and not any(ch in p.value or "" for ch in "*?[")
+    return p.operator is Operator.WILDCARD and not any(ch in (p.value or "") for ch in "*?[")
 
 
 def _query_predicates(language: str, query: str) -> tuple[list[Predicate], dict[str, Any]]:
