@@ -19,6 +19,7 @@ from starlette.routing import Route
 
 from graph.store import KnowledgeGraph
 
+from .playground import static_mount
 from .query import build_schema
 from .view import DetgraphGraphQL
 
@@ -62,7 +63,8 @@ def create_app(kg: KnowledgeGraph | None = None, *, loader: Callable[[], Knowled
     if cors_origins:
         middleware.append(Middleware(CORSMiddleware, allow_origins=list(cors_origins), allow_methods=["GET", "POST"],
                                      allow_headers=["content-type", "authorization"], max_age=600))
-    app = Starlette(routes=[Route("/graphql", graphql, methods=["GET", "POST"]), Route("/healthz", healthz)],
+    routes = [Route("/graphql", graphql, methods=["GET", "POST"]), Route("/healthz", healthz), static_mount()]
+    app = Starlette(routes=routes,
                     middleware=middleware, lifespan=lifespan)
     if kg is not None:
         app.state.kg = kg

@@ -7,22 +7,39 @@ from typing import Any
 
 import orjson
 from graphql import ExecutionResult, GraphQLError
-from strawberry.asgi import GraphQL
 from strawberry.http import GraphQLRequestData
 
 from .persisted import PersistedQueries, PersistedQueryError
+from .playground import OfflineGraphQL
 
 GET_CACHE_CONTROL = "public, max-age=300"
+PLAYGROUND_QUERY = """\
+# detgraph playground: open the Explorer (left sidebar) to build a query by clicking through the graph.
+{
+  technique(id: "T1567.002") {
+    attackId
+    name
+    parent { attackId name }
+    tactics { shortname }
+    rules { vendor count rules { title } }
+  }
+}
+"""
 
 
-class DetgraphGraphQL(GraphQL[dict[str, Any], None]):
-    """Queries over GET (cacheable) or POST; there are no mutations."""
+class DetgraphGraphQL(OfflineGraphQL):
+    """Queries over GET (cacheable) or POST; there are no mutations. GET with a browser's Accept header
+    and no query (nor persisted-query extensions) serves the offline GraphiQL playground."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("allow_queries_via_get", True)
         kwargs.setdefault("multipart_uploads_enabled", False)
+        kwargs.setdefault("default_query", PLAYGROUND_QUERY)
         super().__init__(*args, **kwargs)
         self.persisted = PersistedQueries()
+
+    def should_render_graphql_ide(self, request: Any) -> bool:
+        return "extensions" not in request.query_params and super().should_render_graphql_ide(request)
 
     async def get_context(self, request: Any, response: Any) -> dict[str, Any]:
         return {"request": request, "response": response, "kg": request.app.state.kg}
