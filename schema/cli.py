@@ -8,6 +8,7 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from graph.store import KnowledgeGraph
 from loaders.errors import DetgraphError
 from loaders.records import Severity
 from loaders.settings import ENV_VAR, SAMPLE_CORPUS, corpus_path
@@ -40,16 +41,26 @@ def choose_corpus(explicit: str | None) -> tuple[Path, str]:
     return SAMPLE_CORPUS, f"bundled sample ({SAMPLE_CORPUS}); set --corpus or {ENV_VAR} for the real corpus"
 
 
-def load_graph(explicit: str | None, *, show_progress: bool = True):  # type: ignore[no-untyped-def]
+def load_graph(explicit: str | None, *, show_progress: bool = True, snapshot: bool = True,
+               cache_dir: str | None = None) -> KnowledgeGraph:
+    """Build the graph of the chosen corpus, or load its current snapshot."""
     from graph.pipeline import build_from_corpus
+    from graph.snapshot import load_or_build
 
     root, label = choose_corpus(explicit)
     logging.getLogger("detgraph").info("loading corpus: %s", label)
-    if not show_progress:
-        return build_from_corpus(root, label=label)
-    factory, progress = _progress_factory()
-    with progress:  # type: ignore[attr-defined]
-        return build_from_corpus(root, label=label, progress=factory)
+
+    def build() -> KnowledgeGraph:
+        if not show_progress:
+            return build_from_corpus(root, label=label)
+        factory, progress = _progress_factory()
+        with progress:  # type: ignore[attr-defined]
+            return build_from_corpus(root, label=label, progress=factory)
+
+    if not snapshot:
+        return build()
+    kg, _ = load_or_build(root, build, cache_dir=Path(cache_dir) if cache_dir else None, label=label)
+    return kg
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
@@ -57,7 +68,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     from .app import cors_origins_from_env, create_app
 
-    kg = load_graph(args.corpus)
+    kg = load_graph(args.corpus, snapshot=not args.no_snapshot, cache_dir=args.cache_dir)
     origins = args.cors_origin or cors_origins_from_env()
     uvicorn.run(create_app(kg, cors_origins=origins), host=args.host, port=args.port, log_level=args.log_level)
     return 0
@@ -71,7 +82,7 @@ def cmd_schema(args: argparse.Namespace) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    kg = load_graph(args.corpus, show_progress=not args.quiet)
+    kg = load_graph(args.corpus, show_progress=not args.quiet, snapshot=False)
     errors = [d for d in kg.diagnostics if d.severity is Severity.ERROR]
     shown = [d for d in kg.diagnostics if args.warnings or d.severity is Severity.ERROR]
     for diag in shown[: args.limit] if args.limit else shown:
@@ -104,6 +115,8 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument("--corpus", help=corpus_help)
     serve.add_argument("--log-level", default="info")
+    serve.add_argument("--no-snapshot", action="store_true", help="always reparse the corpus")
+    serve.add_argument("--cache-dir", help="snapshot folder; default $DETGRAPH_CACHE or ~/.cache/detgraph")
     serve.add_argument("--cors-origin", action="append", default=[], metavar="ORIGIN",
                        help="allow this origin (repeatable); default $DETGRAPH_CORS_ORIGINS, else CORS closed")
     serve.set_defaults(func=cmd_serve)
