@@ -52,8 +52,12 @@ def load_macros(
         macro = macro_from(doc, rel)
         if macro.key in macros:
             result.diagnostics.append(
-                Diagnostic(SOURCE, rel, f"duplicate macro {macro.key}; keeping {macros[macro.key].path}",
-                           Severity.WARNING)
+                Diagnostic(
+                    SOURCE,
+                    rel,
+                    f"duplicate macro {macro.key}; keeping {macros[macro.key].path}",
+                    Severity.WARNING,
+                )
             )
             continue
         macros[macro.key] = macro
@@ -113,8 +117,13 @@ def _load_detections(
         rule = outcome.rule
         if rule.native_id in seen:
             result.diagnostics.append(
-                Diagnostic(SOURCE, rel, f"duplicate detection id {rule.native_id} (also {seen[rule.native_id]})",
-                           Severity.WARNING, rule_id=rule.native_id)
+                Diagnostic(
+                    SOURCE,
+                    rel,
+                    f"duplicate detection id {rule.native_id} (also {seen[rule.native_id]})",
+                    Severity.WARNING,
+                    rule_id=rule.native_id,
+                )
             )
         seen[rule.native_id] = rel
         result.rules.append(rule)

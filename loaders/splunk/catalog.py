@@ -23,7 +23,7 @@ def read_yaml(path: Path, rel: str) -> tuple[dict[str, Any] | None, Diagnostic |
     """Parse one YAML mapping with libyaml; a bad file becomes a diagnostic (with its line when known)."""
     try:
         with path.open("rb") as fh:
-            doc = yaml.load(fh, Loader=_Loader)  # noqa: S506 - CSafeLoader is the safe loader
+            doc = yaml.load(fh, Loader=_Loader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None
@@ -32,7 +32,9 @@ def read_yaml(path: Path, rel: str) -> tuple[dict[str, Any] | None, Diagnostic |
     except (OSError, UnicodeDecodeError) as exc:
         return None, Diagnostic("splunk", rel, f"unreadable file: {exc}", Severity.ERROR)
     if not isinstance(doc, dict):
-        return None, Diagnostic("splunk", rel, f"expected a YAML mapping, got {type(doc).__name__}", Severity.ERROR)
+        return None, Diagnostic(
+            "splunk", rel, f"expected a YAML mapping, got {type(doc).__name__}", Severity.ERROR
+        )
     return doc, None
 
 

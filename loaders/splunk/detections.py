@@ -17,8 +17,18 @@ from .spl_pipeline import SplAnalysis, analyze
 # Tags copied to Rule.tags as "key:value" strings (mitre_attack_id goes to Rule.techniques).
 TAG_KEYS = ("analytic_story", "asset_type", "security_domain", "product", "cve", "group", "atomic_guid")
 # Tags kept in Rule.metadata as they are.
-META_TAG_KEYS = ("confidence", "impact", "risk_score", "message", "observable", "required_fields", "context",
-                 "manual_test", "dataset", "supported_tas")
+META_TAG_KEYS = (
+    "confidence",
+    "impact",
+    "risk_score",
+    "message",
+    "observable",
+    "required_fields",
+    "context",
+    "manual_test",
+    "dataset",
+    "supported_tas",
+)
 
 
 def risk_level(score: Any) -> str | None:

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 
 from loaders.records import Operator, Predicate
 
-from .spl_lexer import SplSyntaxError, Token, tokenize, unquote
+from .spl_lexer import SplSyntaxError, Token, strip_quotes, tokenize, unquote
 from .spl_values import compare_operator, flip, like_to_glob
 
 _NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)$")
@@ -184,10 +184,20 @@ def where_predicates(
         yield from where_predicates(e.args[0], context, computed, not negated)
         return
 
-    def make(field: str, op: Operator, value: str | None, raw: str | None, *, excl: bool = negated,
-             cs: bool = True, mods: tuple[str, ...] = ()) -> Predicate:
+    def make(
+        field: str,
+        op: Operator,
+        value: str | None,
+        raw: str | None,
+        *,
+        excl: bool = negated,
+        cs: bool = True,
+        mods: tuple[str, ...] = (),
+    ) -> Predicate:
         ctx = "computed" if field in computed else context
-        return Predicate(field, op, value, raw=raw, excluded=excl, case_sensitive=cs, modifiers=mods, context=ctx)
+        return Predicate(
+            field, op, value, raw=raw, excluded=excl, case_sensitive=cs, modifiers=mods, context=ctx
+        )
 
     if e.kind == "cmp":
         left, right = e.args
@@ -201,23 +211,36 @@ def where_predicates(
         cmp = compare_operator(op)
         if rf is not None:  # field compared with another field
             if cmp is None:
-                yield make(field, Operator.FIELDREF, rf[0], rf[0], excl=negated != (op == "!="),
-                           mods=("not_equal",) if op == "!=" else ())
+                yield make(
+                    field,
+                    Operator.FIELDREF,
+                    rf[0],
+                    rf[0],
+                    excl=negated != (op == "!="),
+                    mods=("not_equal",) if op == "!=" else (),
+                )
             return
         value = _literal(right)
         if value is None:
             return
         if cmp is not None:
-            yield make(field, cmp, value, right.text)
+            yield make(field, cmp, value, strip_quotes(right.text))
             return
-        yield make(field, Operator.EQ, value, right.text, excl=negated != (op == "!="), cs=not folded,
-                   mods=("not_equal",) if op == "!=" else ())
+        yield make(
+            field,
+            Operator.EQ,
+            value,
+            right.text,
+            excl=negated != (op == "!="),
+            cs=not folded,
+            mods=("not_equal",) if op == "!=" else (),
+        )
         return
     if e.kind == "like" or (e.kind == "call" and e.text == "like" and len(e.args) == 2):
         lf, pat = _field_of(e.args[0]), _literal(e.args[1])
         if lf is not None and pat is not None:
             op, value = like_to_glob(pat)
-            yield make(lf[0], op, value, e.args[1].text, cs=not lf[1], mods=("like",))
+            yield make(lf[0], op, value, strip_quotes(e.args[1].text), cs=not lf[1], mods=("like",))
         return
     if e.kind == "in" or (e.kind == "call" and e.text == "in" and e.args):
         lf = _field_of(e.args[0])
@@ -226,7 +249,7 @@ def where_predicates(
         for item in e.args[1:]:
             value = _literal(item)
             if value is not None:
-                yield make(lf[0], Operator.EQ, value, item.text, cs=not lf[1], mods=("in",))
+                yield make(lf[0], Operator.EQ, value, strip_quotes(item.text), cs=not lf[1], mods=("in",))
             elif (rf := _field_of(item)) is not None:
                 yield make(lf[0], Operator.FIELDREF, rf[0], rf[0], mods=("in",))
         return
@@ -240,7 +263,7 @@ def _call_predicates(e: Expr, make) -> Iterator[Predicate]:  # type: ignore[no-u
         lf, regex = _field_of(args[0]), _literal(args[1])
         if lf is not None and regex is not None:
             cs = not (lf[1] or regex.startswith("(?i)"))
-            yield make(lf[0], Operator.REGEX_MATCH, regex, args[1].text, cs=cs)
+            yield make(lf[0], Operator.REGEX_MATCH, regex, strip_quotes(args[1].text), cs=cs)
     elif name in ("isnull", "isnotnull") and len(args) == 1:
         lf = _field_of(args[0])
         if lf is not None:
@@ -248,13 +271,21 @@ def _call_predicates(e: Expr, make) -> Iterator[Predicate]:  # type: ignore[no-u
     elif name == "cidrmatch" and len(args) == 2:
         cidr, lf = _literal(args[0]), _field_of(args[1])
         if lf is not None and cidr is not None:
-            yield make(lf[0], Operator.CIDR, cidr, args[0].text)
+            yield make(lf[0], Operator.CIDR, cidr, strip_quotes(args[0].text))
 
 
 def expr_has_filter(e: Expr) -> bool:
     """True when the expression compares or tests at least one field."""
     if e.kind in ("cmp", "like", "in"):
         return True
-    if e.kind == "call" and e.text in ("like", "match", "in", "isnull", "isnotnull", "cidrmatch", "searchmatch"):
+    if e.kind == "call" and e.text in (
+        "like",
+        "match",
+        "in",
+        "isnull",
+        "isnotnull",
+        "cidrmatch",
+        "searchmatch",
+    ):
         return True
     return e.kind in ("or", "and", "not") and any(expr_has_filter(a) for a in e.args)

@@ -131,7 +131,7 @@ def tokenize(text: str, mode: str = "search") -> list[Token]:
 
 
 def _inner_parens(text: str, j: int) -> int:
-    """Index past the ``)`` closing ``text[j]`` when the group holds no blank, quote, ``=`` or comma; else 0."""
+    """Index past the ``)`` closing ``text[j]``, or 0 when the group holds a blank, quote, ``=`` or comma."""
     k = j + 1
     while k < len(text):
         ch = text[k]
@@ -201,3 +201,10 @@ def unquote(token_text: str) -> str:
         out.append(c)
         i += 1
     return "".join(out)
+
+
+def strip_quotes(token_text: str) -> str:
+    """The authored value for display: outer double quotes removed, escapes kept as written."""
+    if len(token_text) >= 2 and token_text[0] == token_text[-1] == '"':
+        return token_text[1:-1]
+    return token_text

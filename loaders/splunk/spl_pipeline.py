@@ -19,22 +19,90 @@ from loaders.records import Operator, Predicate
 
 from .macros import split_args
 from .spl_eval import expr_has_filter, parse_eval, where_predicates
-from .spl_lexer import SplSyntaxError, Token, split_pipeline, tokenize, unquote
+from .spl_lexer import SplSyntaxError, Token, split_pipeline, strip_quotes, tokenize, unquote
 from .spl_search import Node, has_filter, parse_search, parse_search_prefix, search_predicates
 
 TRANSFORMING = frozenset(
-    {"stats", "chart", "timechart", "top", "rare", "transaction", "xyseries", "untable", "geostats",
-     "contingency", "tstats", "mstats", "append", "appendcols", "appendpipe", "join", "map", "union",
-     "multisearch", "inputlookup", "outputlookup", "collect", "apply", "fit", "anomalydetection", "outlier",
-     "cluster", "kmeans", "predict", "datamodel", "pivot", "makeresults", "sistats", "sichart",
-     "sitimechart", "sitop", "sirare", "metadata", "rest", "loadjob", "savedsearch", "cyberchef"}
+    {
+        "stats",
+        "chart",
+        "timechart",
+        "top",
+        "rare",
+        "transaction",
+        "xyseries",
+        "untable",
+        "geostats",
+        "contingency",
+        "tstats",
+        "mstats",
+        "append",
+        "appendcols",
+        "appendpipe",
+        "join",
+        "map",
+        "union",
+        "multisearch",
+        "inputlookup",
+        "outputlookup",
+        "collect",
+        "apply",
+        "fit",
+        "anomalydetection",
+        "outlier",
+        "cluster",
+        "kmeans",
+        "predict",
+        "datamodel",
+        "pivot",
+        "makeresults",
+        "sistats",
+        "sichart",
+        "sitimechart",
+        "sitop",
+        "sirare",
+        "metadata",
+        "rest",
+        "loadjob",
+        "savedsearch",
+        "cyberchef",
+    }
 )
 # Streaming commands that keep events and do not create fields the walk needs to track.
 PASS_THROUGH = frozenset(
-    {"convert", "table", "fields", "fillnull", "bucket", "bin", "dedup", "sort", "mvexpand", "xmlkv",
-     "replace", "fromjson", "makemv", "nomv", "multikv", "extract", "kv", "head", "tail", "reverse",
-     "fieldformat", "addinfo", "typer", "mvcombine", "tags", "foreach", "addtotals", "abstract",
-     "highlight", "setfields", "xpath"}
+    {
+        "convert",
+        "table",
+        "fields",
+        "fillnull",
+        "bucket",
+        "bin",
+        "dedup",
+        "sort",
+        "mvexpand",
+        "xmlkv",
+        "replace",
+        "fromjson",
+        "makemv",
+        "nomv",
+        "multikv",
+        "extract",
+        "kv",
+        "head",
+        "tail",
+        "reverse",
+        "fieldformat",
+        "addinfo",
+        "typer",
+        "mvcombine",
+        "tags",
+        "foreach",
+        "addtotals",
+        "abstract",
+        "highlight",
+        "setfields",
+        "xpath",
+    }
 )
 SELECTION_FIELDS = ("index", "sourcetype", "source", "eventtype")
 IGNORED_LEAVES = frozenset({"nodename"})  # data-model node selection: a logsource hint, not a filter
@@ -92,8 +160,18 @@ def analyze(text: str) -> SplAnalysis:
             out.detection_leaves += _count_leaves(expr)
         elif name == "regex":
             _regex(rest, computed, out)
-        elif name in ("eval", "rex", "rename", "lookup", "spath", "iplocation", "eventstats", "streamstats",
-                      "strcat", "rangemap"):
+        elif name in (
+            "eval",
+            "rex",
+            "rename",
+            "lookup",
+            "spath",
+            "iplocation",
+            "eventstats",
+            "streamstats",
+            "strcat",
+            "rangemap",
+        ):
             computed.update(_created_fields(name, rest))
         elif name in TRANSFORMING:
             out.stopped_at = name
@@ -208,15 +286,29 @@ def _by_fields(toks: list[Token], start: int) -> list[str]:
 
 def _regex(rest: str, computed: set[str], out: SplAnalysis) -> None:
     toks = tokenize(rest, "search")
-    if toks[0].kind == "WORD" and toks[1].kind == "OP" and toks[1].text in ("=", "!=") and toks[2].kind != "EOF":
+    if (
+        toks[0].kind == "WORD"
+        and toks[1].kind == "OP"
+        and toks[1].text in ("=", "!=")
+        and toks[2].kind != "EOF"
+    ):
         fld, negate, val = toks[0].text, toks[1].text == "!=", toks[2]
     elif toks[0].kind in ("STRING", "WORD"):
         fld, negate, val = "_raw", False, toks[0]
     else:
         raise SplSyntaxError("bad regex command", toks[0].pos)
     ctx = "computed" if fld in computed else "regex"
-    out.predicates.append(Predicate(fld, Operator.REGEX_MATCH, unquote(val.text), raw=val.text, excluded=negate,
-                                    case_sensitive=True, context=ctx))
+    out.predicates.append(
+        Predicate(
+            fld,
+            Operator.REGEX_MATCH,
+            unquote(val.text),
+            raw=strip_quotes(val.text),
+            excluded=negate,
+            case_sensitive=True,
+            context=ctx,
+        )
+    )
     out.filter_leaves += 1
     out.detection_leaves += 1
 

@@ -25,13 +25,24 @@ from dataclasses import dataclass
 
 from loaders.records import Operator, Predicate
 
-from .spl_lexer import SplSyntaxError, Token, tokenize, unquote
+from .spl_lexer import SplSyntaxError, Token, strip_quotes, tokenize, unquote
 from .spl_values import compare_operator, search_value
 
 # Search-time modifiers: not event fields.
 TIME_MODIFIERS = frozenset(
-    {"earliest", "latest", "index_earliest", "index_latest", "_index_earliest", "_index_latest", "starttime",
-     "endtime", "timeformat", "savedsearch", "savedsplunk"}
+    {
+        "earliest",
+        "latest",
+        "index_earliest",
+        "index_latest",
+        "_index_earliest",
+        "_index_latest",
+        "starttime",
+        "endtime",
+        "timeformat",
+        "savedsearch",
+        "savedsplunk",
+    }
 )
 
 
@@ -172,7 +183,7 @@ def parse_search_prefix(tokens: list[Token], start: int, stop_words: frozenset[s
 def search_predicates(
     node: Node, context: str, computed: frozenset[str] = frozenset(), negated: bool = False
 ) -> Iterator[Predicate]:
-    """The leaves of a parsed search with their NOT parity; fields in ``computed`` get context ``computed``."""
+    """The leaves of a parsed search with their NOT parity; ``computed`` fields get context ``computed``."""
     if node.kind in ("and", "or"):
         for child in node.children:
             yield from search_predicates(child, context, computed, negated)
@@ -180,8 +191,15 @@ def search_predicates(
         yield from search_predicates(node.children[0], context, computed, not negated)
     elif node.kind == "kw":
         tok = node.values[0]
-        yield Predicate(None, Operator.KEYWORD, unquote(tok.text), raw=tok.text, excluded=negated,
-                        case_sensitive=node.case_sensitive, context=context)
+        yield Predicate(
+            None,
+            Operator.KEYWORD,
+            unquote(tok.text),
+            raw=strip_quotes(tok.text),
+            excluded=negated,
+            case_sensitive=node.case_sensitive,
+            context=context,
+        )
     elif node.kind in ("cmp", "in"):
         assert node.field is not None
         if node.field.lower() in TIME_MODIFIERS:
@@ -190,23 +208,39 @@ def search_predicates(
         if node.kind == "in":
             for tok in node.values:
                 op, value = search_value(unquote(tok.text))
-                yield Predicate(node.field, op, value, raw=tok.text, excluded=negated, modifiers=("in",),
-                                context=ctx)
+                yield Predicate(
+                    node.field,
+                    op,
+                    value,
+                    raw=strip_quotes(tok.text),
+                    excluded=negated,
+                    modifiers=("in",),
+                    context=ctx,
+                )
             return
         tok = node.values[0]
         text = unquote(tok.text)
         cmp = compare_operator(node.op)
         if cmp is not None:
-            yield Predicate(node.field, cmp, text, raw=tok.text, excluded=negated, context=ctx)
+            yield Predicate(node.field, cmp, text, raw=strip_quotes(tok.text), excluded=negated, context=ctx)
             return
         excluded = negated != (node.op == "!=")
         mods = ("not_equal",) if node.op == "!=" else ()
         if text == "*":
-            yield Predicate(node.field, Operator.EXISTS, None, raw=tok.text, excluded=excluded, modifiers=mods,
-                            context=ctx)
+            yield Predicate(
+                node.field,
+                Operator.EXISTS,
+                None,
+                raw=strip_quotes(tok.text),
+                excluded=excluded,
+                modifiers=mods,
+                context=ctx,
+            )
             return
         op, value = search_value(text)
-        yield Predicate(node.field, op, value, raw=tok.text, excluded=excluded, modifiers=mods, context=ctx)
+        yield Predicate(
+            node.field, op, value, raw=strip_quotes(tok.text), excluded=excluded, modifiers=mods, context=ctx
+        )
 
 
 def has_filter(node: Node, ignore: frozenset[str] = frozenset()) -> bool:
