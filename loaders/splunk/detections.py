@@ -112,6 +112,7 @@ def build_rule(doc: Mapping[str, Any], rel: str, macros: Mapping[str, SplunkMacr
             commands=tuple(analysis.commands),
             stopped_at=analysis.stopped_at,
             unknown_commands=tuple(analysis.unknown_commands),
+            has_filter_logic=analysis.filter_leaves > 0,
         )
     rule = Rule(
         uid=f"{Vendor.SPLUNK.value}:{native_id}",

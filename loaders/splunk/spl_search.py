@@ -21,6 +21,7 @@ Boolean operators are upper case only; a lower-case ``or`` is a search term, as 
 from __future__ import annotations
 
 from collections.abc import Iterator
+import re
 from dataclasses import dataclass
 
 from loaders.records import Operator, Predicate
@@ -44,6 +45,9 @@ TIME_MODIFIERS = frozenset(
         "savedsplunk",
     }
 )
+
+
+_TERM_WORD = re.compile(r"^(TERM|CASE)\((.+)\)$", re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,6 +125,9 @@ class _SearchParser:
                     raise SplSyntaxError(f"bad {tok.text}() term", tok.pos)
                 self._next()
                 return Node("kw", values=(inner,), case_sensitive=tok.text.upper() == "CASE")
+            if tok.kind == "WORD" and (m := _TERM_WORD.match(tok.text)):  # TERM(x) lexed as one word
+                inner_tok = Token("WORD", m.group(2), tok.pos + len(m.group(1)) + 1)
+                return Node("kw", values=(inner_tok,), case_sensitive=m.group(1).upper() == "CASE")
             if self.cur.kind == "OP":
                 op = self._next().text
                 val = self.cur
@@ -191,6 +198,8 @@ def search_predicates(
         yield from search_predicates(node.children[0], context, computed, not negated)
     elif node.kind == "kw":
         tok = node.values[0]
+        if tok.text == "*":  # matches every event: not a filter
+            return
         yield Predicate(
             None,
             Operator.KEYWORD,
@@ -247,7 +256,7 @@ def has_filter(node: Node, ignore: frozenset[str] = frozenset()) -> bool:
     """True when the expression holds a comparison, IN list or search term (time modifiers and
     fields in ``ignore`` do not count)."""
     if node.kind == "kw":
-        return True
+        return node.values[0].text != "*"
     if node.kind in ("cmp", "in"):
         name = (node.field or "").lower()
         return name not in TIME_MODIFIERS and name not in ignore
