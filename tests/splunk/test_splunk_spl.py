@@ -73,7 +73,10 @@ class TestSearchLanguage:
         ]
 
     def test_parentheses_inside_a_term(self) -> None:
-        assert leaves("p=*GetCurrent()* (q=1)") == [("p", "wildcard", "*GetCurrent()*", False), ("q", "eq", "1", False)]
+        assert leaves("p=*GetCurrent()* (q=1)") == [
+            ("p", "wildcard", "*GetCurrent()*", False),
+            ("q", "eq", "1", False),
+        ]
 
     def test_subsearch_is_skipped(self) -> None:
         assert leaves("a=1 [search b=2 | fields c] d=3") == [("a", "eq", "1", False), ("d", "eq", "3", False)]
@@ -98,8 +101,10 @@ class TestWhere:
         ]
 
     def test_functions(self) -> None:
-        assert where('like(a, "x_%") AND match(b, "(?i)^y") AND in(c, "1", "2") AND isnull(d) '
-                     'AND cidrmatch("10.0.0.0/8", e) AND f IN ("g") AND h LIKE "%.exe"') == [
+        assert where(
+            'like(a, "x_%") AND match(b, "(?i)^y") AND in(c, "1", "2") AND isnull(d) '
+            'AND cidrmatch("10.0.0.0/8", e) AND f IN ("g") AND h LIKE "%.exe"'
+        ) == [
             ("a", "wildcard", "x?*", False, True, "where"),
             ("b", "regex_match", "(?i)^y", False, False, "where"),
             ("c", "eq", "1", False, True, "where"),
@@ -174,7 +179,10 @@ class TestPipeline:
             ("P.user", "b", True, "tstats"),
         ]
         assert a.datamodels == ["Endpoint.Processes"]
-        assert a.logsource == [("datamodel", "Endpoint.Processes"), ("datamodel_node", "Endpoint.Processes.Child")]
+        assert a.logsource == [
+            ("datamodel", "Endpoint.Processes"),
+            ("datamodel_node", "Endpoint.Processes.Child"),
+        ]
         assert a.by_fields == ["P.dest", "_time"]
         assert a.stopped_at == "tstats"
 
@@ -194,7 +202,7 @@ class TestPipeline:
         a = analyze(
             'x=1 | rex field=x "(?<r>\\d+)" | eval e=1, f="a" | rename x as g | lookup t k OUTPUT v as w, u '
             "| spath output=s path=p | iplocation x | eventstats count by x | search r=1 e=2 f=3 g=4 w=5 u=6 s=7 "
-            "City=8 count=9 x=10 | regex x!=\"^a\" | where like(e, \"%\")"
+            'City=8 count=9 x=10 | regex x!="^a" | where like(e, "%")'
         )
         assert [(p.field, p.context) for p in a.predicates] == [
             ("x", "search"),
@@ -212,7 +220,12 @@ class TestPipeline:
 
     def test_selection_hints(self) -> None:
         a = analyze("index=main (sourcetype=s1 OR source=x*) NOT eventtype=e | search sourcetype=late")
-        assert a.logsource == [("index", "main"), ("sourcetype", "s1"), ("source", "x*"), ("sourcetype", "late")]
+        assert a.logsource == [
+            ("index", "main"),
+            ("sourcetype", "s1"),
+            ("source", "x*"),
+            ("sourcetype", "late"),
+        ]
 
     def test_filter_logic_counters(self) -> None:
         assert analyze("| tstats count from datamodel=A by b | where count > 1").filter_leaves == 0
