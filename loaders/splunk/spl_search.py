@@ -20,8 +20,8 @@ Boolean operators are upper case only; a lower-case ``or`` is a search term, as 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from loaders.records import Operator, Predicate

@@ -170,7 +170,8 @@ class TestPipeline:
     def test_tstats_datamodel_where_by(self) -> None:
         a = analyze(
             "| tstats summariesonly=t count values(P.x) as x from datamodel=Endpoint.Processes "
-            "where P.name=cmd.exe NOT P.user IN (a, b) nodename=Endpoint.Processes.Child by P.dest _time span=1h "
+            "where P.name=cmd.exe NOT P.user IN (a, b) nodename=Endpoint.Processes.Child "
+            "by P.dest _time span=1h "
             "| where count > 5"
         )
         assert [(p.field, p.value, p.excluded, p.context) for p in a.predicates] == [
@@ -201,7 +202,8 @@ class TestPipeline:
     def test_created_fields_are_computed(self) -> None:
         a = analyze(
             'x=1 | rex field=x "(?<r>\\d+)" | eval e=1, f="a" | rename x as g | lookup t k OUTPUT v as w, u '
-            "| spath output=s path=p | iplocation x | eventstats count by x | search r=1 e=2 f=3 g=4 w=5 u=6 s=7 "
+            "| spath output=s path=p | iplocation x | eventstats count by x "
+            "| search r=1 e=2 f=3 g=4 w=5 u=6 s=7 "
             'City=8 count=9 x=10 | regex x!="^a" | where like(e, "%")'
         )
         assert [(p.field, p.context) for p in a.predicates] == [
