@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 from loaders.records import Diagnostic, LoadResult, Rule, Severity
@@ -181,6 +182,24 @@ def _load_data_sources(
             result.diagnostics.append(diag)  # type: ignore[arg-type]
             continue
         out.append(data_source_from(doc, rel))
+    return with_separator_values(out)
+
+
+def with_separator_values(sources: list[SplunkDataSource]) -> list[SplunkDataSource]:
+    """Fill ``separator_value`` from the name: the text after the longest sibling name (same sourcetype)
+    that prefixes it ("AWS CloudTrail CreateKey" -> "CreateKey"), else a trailing number
+    ("Sysmon EventID 1" -> "1"); sources without a ``separator`` keep ``None``."""
+    names: dict[str | None, list[str]] = {}
+    for ds in sources:
+        names.setdefault(ds.sourcetype, []).append(ds.name)
+    out: list[SplunkDataSource] = []
+    for ds in sources:
+        value = ds.separator_value
+        if ds.separator:
+            prefixes = [n for n in names[ds.sourcetype] if n != ds.name and ds.name.startswith(n + " ")]
+            if prefixes:
+                value = ds.name[len(max(prefixes, key=len)) + 1 :].strip() or value
+        out.append(replace(ds, separator_value=value) if value != ds.separator_value else ds)
     return out
 
 
