@@ -1,10 +1,11 @@
 """SPL tokenizer and pipeline splitter.
 
-Two lexing modes share one scanner:
+Two lexing modes:
 
-* ``search`` mode (base search, ``| search``, ``tstats … where``): a word is any run of characters
-  other than whitespace and ``()[],"|=<>`` (``!`` only when it starts ``!=``); ``'`` is an ordinary
-  character.
+* ``search`` mode (base search, ``| search``, ``tstats … where``), one compiled regex: a word is any
+  run of characters other than whitespace and ``()[],"|=<>`` (``!`` only when it starts ``!=``; a
+  backslash escapes the next character; ``(…)`` without blanks inside a word belongs to it, as in
+  ``*GetCurrent()*``); ``'`` is an ordinary character.
 * ``eval`` mode (``| where``): words are identifiers/numbers, ``'…'`` is a quoted field name and
   ``+ - * / %`` are operators.
 
@@ -40,8 +41,6 @@ class Token:
         return self.kind == "WORD" and self.text.upper() in words
 
 
-_SEARCH_SPECIAL = set('()[],"|=<> \t\r\n')
-_SEARCH_OPS = ("!=", "==", "<=", ">=", "=", "<", ">")
 _EVAL_OPS = ("!=", "==", "<=", ">=", "=", "<", ">", "+", "-", "*", "/", "%")
 
 
@@ -65,13 +64,52 @@ def _read_string(text: str, i: int, quote: str) -> int:
     raise SplSyntaxError(f"unterminated {quote}-quoted string", i)
 
 
+_WORD_CHAR = r"""(?:\\.|[^\s()\[\],"|=<>!\\]|!(?!=))"""
+
+
+@cache
+def _search_re() -> re.Pattern[str]:
+    return re.compile(
+        r"""\s*(?:(?P<STRING>"(?:\\.|[^"\\])*")|(?P<SINGLE>[()\[\],])|(?P<OP>!=|==|<=|>=|=|<|>)"""
+        rf"""|(?P<WORD>{_WORD_CHAR}(?:{_WORD_CHAR}|\([^\s"=,()\[\]|]*\))*|!|\\|\|))""",
+        re.DOTALL,
+    )
+
+
+def _tokenize_search(text: str) -> list[Token]:
+    single = {"(": "LP", ")": "RP", "[": "LB", "]": "RB", ",": "COMMA"}
+    out: list[Token] = []
+    pos = 0
+    n = len(text)
+    match = _search_re().match
+    while pos < n:
+        m = match(text, pos)
+        if m is None or m.end() == pos:
+            if text[pos:].strip() == "":
+                break
+            start = pos + len(text[pos:]) - len(text[pos:].lstrip())
+            if text[start] == '"':
+                raise SplSyntaxError('unterminated "-quoted string', start)
+            raise SplSyntaxError(f"unexpected character {text[start]!r}", start)
+        kind = m.lastgroup
+        assert kind is not None
+        tok = m.group(kind)
+        start = m.start(kind)
+        out.append(Token(single[tok] if kind == "SINGLE" else kind, tok, start))
+        pos = m.end()
+    out.append(Token("EOF", "", n))
+    return out
+
+
 def tokenize(text: str, mode: str = "search") -> list[Token]:
     """Tokenize ``text``; the list always ends with an ``EOF`` token."""
+    if mode == "search":
+        return _tokenize_search(text)
     out: list[Token] = []
     i = 0
     n = len(text)
     single = {"(": "LP", ")": "RP", "[": "LB", "]": "RB", ",": "COMMA"}
-    ops = _SEARCH_OPS if mode == "search" else _EVAL_OPS
+    ops = _EVAL_OPS
     while i < n:
         c = text[i]
         if c.isspace():
@@ -86,14 +124,14 @@ def tokenize(text: str, mode: str = "search") -> list[Token]:
             out.append(Token("STRING", text[i:j], i))
             i = j
             continue
-        if mode == "eval" and c == "'":
+        if c == "'":
             j = _read_string(text, i, "'")
             out.append(Token("FIELD", text[i + 1 : j - 1], i))
             i = j
             continue
         op = next((o for o in ops if text.startswith(o, i)), None)
         if op is not None:
-            if mode == "eval" and op in "+-" and i + 1 < n and text[i + 1].isdigit() and _unary_ok(out):
+            if op in "+-" and i + 1 < n and text[i + 1].isdigit() and _unary_ok(out):
                 m = _eval_word().match(text, i + 1)
                 assert m is not None
                 out.append(Token("WORD", text[i : m.end()], i))
@@ -101,24 +139,6 @@ def tokenize(text: str, mode: str = "search") -> list[Token]:
                 continue
             out.append(Token("OP", op, i))
             i += len(op)
-            continue
-        if mode == "search":
-            j = i
-            while j < n:
-                ch = text[j]
-                if ch == "\\":  # an escaped character belongs to the word
-                    j += 2
-                    continue
-                if ch == "(" and j > i and (close := _inner_parens(text, j)) > 0:
-                    j = close  # "*GetCurrent()*": parentheses inside a term belong to it
-                    continue
-                if ch in _SEARCH_SPECIAL or (ch == "!" and text.startswith("!=", j)):
-                    break
-                j += 1
-            if j == i:  # a lone "!" not followed by "="
-                j = i + 1
-            out.append(Token("WORD", text[i:j], i))
-            i = j
             continue
         m = _eval_word().match(text, i)
         if m is None or m.end() == i:
@@ -128,19 +148,6 @@ def tokenize(text: str, mode: str = "search") -> list[Token]:
         i = m.end()
     out.append(Token("EOF", "", n))
     return out
-
-
-def _inner_parens(text: str, j: int) -> int:
-    """Index past the ``)`` closing ``text[j]``, or 0 when the group holds a blank, quote, ``=`` or comma."""
-    k = j + 1
-    while k < len(text):
-        ch = text[k]
-        if ch == ")":
-            return k + 1
-        if ch.isspace() or ch in '"=,()[]|':
-            return 0
-        k += 1
-    return 0
 
 
 def _unary_ok(out: list[Token]) -> bool:
