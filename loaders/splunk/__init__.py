@@ -143,6 +143,7 @@ def _count(stats: Counter[str], rule: Rule, outcome: DetectionOutcome) -> None:
     stats["predicates"] += len(rule.predicates)
     stats["predicates_computed"] += sum(p.context == "computed" for p in rule.predicates)
     stats["predicates_excluded"] += sum(p.excluded for p in rule.predicates)
+    stats["predicates_post_stats"] += sum(p.context == "post-stats" for p in rule.predicates)
     if rule.predicates:
         stats["rules_with_predicates"] += 1
     a = outcome.analysis
@@ -159,6 +160,7 @@ def _count(stats: Counter[str], rule: Rule, outcome: DetectionOutcome) -> None:
         stats["rules_with_detection_logic_and_predicates"] += any(
             p.field not in ("index", "source", "sourcetype", "eventtype") for p in rule.predicates
         )
+    stats["post_stats_filter_leaves_dropped"] += a.dropped_post_stats
     if a.datamodels:
         stats["rules_tstats_datamodel"] += 1
     if a.stopped_at:

@@ -77,6 +77,9 @@ def build_rule(doc: Mapping[str, Any], rel: str, macros: Mapping[str, SplunkMacr
         exp = expand_macros(search, macros)
         expanded, und_filters, und, used = exp.text, exp.undefined_filters, exp.undefined, exp.used
         analysis = analyze(exp.text)
+        diags.extend(
+            Diagnostic("splunk", rel, w, Severity.WARNING, rule_id=native_id) for w in analysis.warnings
+        )
     except (MacroError, SplSyntaxError) as exc:
         kind = "macro expansion" if isinstance(exc, MacroError) else "SPL parse"
         diags.append(Diagnostic("splunk", rel, f"{kind} error: {exc}", Severity.ERROR, rule_id=native_id))
@@ -113,6 +116,7 @@ def build_rule(doc: Mapping[str, Any], rel: str, macros: Mapping[str, SplunkMacr
             stopped_at=analysis.stopped_at,
             unknown_commands=tuple(analysis.unknown_commands),
             has_filter_logic=analysis.filter_leaves > 0,
+            dropped_post_stats_filters=analysis.dropped_post_stats,
         )
     rule = Rule(
         uid=f"{Vendor.SPLUNK.value}:{native_id}",

@@ -144,7 +144,12 @@ def tokenize(text: str, mode: str = "search") -> list[Token]:
         if m is None or m.end() == i:
             raise SplSyntaxError(f"unexpected character {c!r} in expression", i)
         word = m.group(0)
-        out.append(Token("OP" if word == "." else "WORD", word, i))
+        if word.startswith(".") and not word[1:2].isdigit():  # "a".b is the concatenation of "a" and b
+            out.append(Token("OP", ".", i))
+            word, i = word[1:], i + 1
+            if not word:
+                continue
+        out.append(Token("WORD", word, i))
         i = m.end()
     out.append(Token("EOF", "", n))
     return out

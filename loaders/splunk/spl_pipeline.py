@@ -7,13 +7,16 @@
 * Fields created by ``eval``/``rex``/``rename``/``lookup … OUTPUT``/``spath output=``/``iplocation``/
   ``eventstats``/``streamstats`` are tracked; later filters on them get context ``computed``.
 * The walk stops at the first transforming or otherwise opaque command (see ``TRANSFORMING``) and at
-  any command it does not know: a later filter works on aggregates, not on events.
+  any command it does not know: a later filter works on aggregates, not on events. After
+  ``stats``/``tstats``/``mstats`` only, filters on a group-by field (also without its data-model
+  prefix, as ``drop_dm_object_name`` leaves it) are kept with context ``post-stats``; the others
+  are dropped and counted in ``dropped_post_stats``.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from loaders.records import Operator, Predicate
 
@@ -104,6 +107,21 @@ PASS_THROUGH = frozenset(
         "xpath",
     }
 )
+STATS_FAMILY = frozenset({"stats", "tstats", "mstats"})
+CREATING = frozenset(
+    {
+        "eval",
+        "rex",
+        "rename",
+        "lookup",
+        "spath",
+        "iplocation",
+        "eventstats",
+        "streamstats",
+        "strcat",
+        "rangemap",
+    }
+)
 SELECTION_FIELDS = ("index", "sourcetype", "source", "eventtype")
 IGNORED_LEAVES = frozenset({"nodename"})  # data-model node selection: a logsource hint, not a filter
 
@@ -124,6 +142,8 @@ class SplAnalysis:
     unknown_commands: list[str] = field(default_factory=list)
     filter_leaves: int = 0  # comparisons/terms seen in event-level filters (before the stop)
     detection_leaves: int = 0  # ... of those, on fields other than index/source/sourcetype/eventtype
+    dropped_post_stats: int = 0  # filter leaves after the stop on aggregates/created fields (dropped)
+    warnings: list[str] = field(default_factory=list)
 
 
 def analyze(text: str) -> SplAnalysis:
@@ -147,41 +167,72 @@ def analyze(text: str) -> SplAnalysis:
         leading = index == 1 and not base
         if name in ("tstats", "mstats") and leading:
             _stats_like(rest, name, out)
-            out.stopped_at = name
-            break
-        if name == "from" and leading:
+        elif name == "from" and leading:
             _from(rest, out)
-        elif name == "search":
-            _filter_search(rest, "search", computed, out)
-        elif name == "where":
-            expr = parse_eval(rest)
-            out.predicates.extend(where_predicates(expr, "where", frozenset(computed)))
-            out.filter_leaves += _count_leaves(expr)
-            out.detection_leaves += _count_leaves(expr)
-        elif name == "regex":
-            _regex(rest, computed, out)
-        elif name in (
-            "eval",
-            "rex",
-            "rename",
-            "lookup",
-            "spath",
-            "iplocation",
-            "eventstats",
-            "streamstats",
-            "strcat",
-            "rangemap",
-        ):
+            continue
+        elif name in ("search", "where", "regex"):
+            _filter(name, rest, "where" if name == "where" else name, computed, out)
+            continue
+        elif name in CREATING:
             computed.update(_created_fields(name, rest))
+            continue
         elif name in TRANSFORMING:
-            out.stopped_at = name
             out.by_fields = _by_fields(tokenize(rest, "search"), 0)
-            break
-        elif name not in PASS_THROUGH:
+        elif name in PASS_THROUGH:
+            continue
+        else:
             out.unknown_commands.append(name)
-            out.stopped_at = name
-            break
+        out.stopped_at = name
+        if name in STATS_FAMILY:
+            _post_stats(segments[index + 1 :], out)
+        break
     return out
+
+
+def _filter(name: str, rest: str, context: str, computed: set[str], out: SplAnalysis) -> None:
+    if name == "search":
+        _add_search(parse_search(rest), context, computed, out)
+    elif name == "where":
+        expr = parse_eval(rest)
+        out.predicates.extend(where_predicates(expr, context, frozenset(computed)))
+        out.filter_leaves += _count_leaves(expr)
+        out.detection_leaves += _count_leaves(expr)
+    else:
+        _regex(rest, computed, out)
+
+
+def _post_stats(segments: list[str], out: SplAnalysis) -> None:
+    """Filters after ``stats``/``tstats``/``mstats`` on a group-by field still test event values: keep
+    them with context ``post-stats``; filters on aggregates or created fields are dropped (counted)."""
+    keep = {f for by in out.by_fields for f in _suffixes(by)}  # drop_dm_object_name strips "Processes."
+    computed: set[str] = set()
+    for seg in segments:
+        s = seg.strip()
+        if not s:
+            continue
+        name, _, rest = s.partition(" ")
+        name = name.lower()
+        if name in ("search", "where", "regex"):
+            scratch = SplAnalysis()
+            try:
+                _filter(name, rest, "post-stats", computed, scratch)
+            except SplSyntaxError as exc:
+                out.warnings.append(f"post-stats {name} not parsed: {exc}")
+                return
+            for p in scratch.predicates:
+                if p.field in keep and p.context != "computed":
+                    out.predicates.append(replace(p, context="post-stats"))
+                else:
+                    out.dropped_post_stats += 1
+        elif name in CREATING:
+            computed.update(_created_fields(name, rest))
+        elif name not in PASS_THROUGH:
+            return
+
+
+def _suffixes(name: str) -> list[str]:
+    parts = name.split(".")
+    return [".".join(parts[i:]) for i in range(len(parts))]
 
 
 def _count_leaves(expr: object) -> int:

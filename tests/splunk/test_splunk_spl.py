@@ -193,11 +193,36 @@ class TestPipeline:
     def test_datamodel_spellings(self, text: str) -> None:
         assert analyze(text).datamodels == ["Web.Web"]
 
-    def test_filters_after_transforming_commands_are_dropped(self) -> None:
-        a = analyze("index=a x=1 | stats count by y | where count > 3 | search y=2")
-        assert [p.field for p in a.predicates] == ["index", "x"]
-        assert a.stopped_at == "stats"
-        assert a.by_fields == ["y"]
+    def test_filters_after_transforming_commands(self) -> None:
+        a = analyze(
+            "index=a x=1 | stats count by y | where count > 3 | search y=2 | transaction y | search y=3"
+        )
+        assert [(p.field, p.value, p.context) for p in a.predicates] == [
+            ("index", "a", "search"),
+            ("x", "1", "search"),
+            ("y", "2", "post-stats"),
+        ]
+        assert (a.stopped_at, a.by_fields, a.dropped_post_stats) == ("stats", ["y"], 1)
+
+    def test_post_stats_filters_on_data_model_fields(self) -> None:
+        a = analyze(
+            "| tstats count from datamodel=Endpoint.Registry by Registry.dest Registry.registry_value_data "
+            '| rename Registry.dest as host | where isnotnull(registry_value_data) AND host="x" '
+            "| eval registry_value_data=lower(registry_value_data) | search registry_value_data=y"
+        )
+        assert [(p.field, p.operator.value, p.context) for p in a.predicates] == [
+            ("registry_value_data", "exists", "post-stats")
+        ]
+        assert a.dropped_post_stats == 2
+
+    def test_join_and_append_stop_for_good(self) -> None:
+        assert analyze("a=1 | join x [search b=2] | search x=1").predicates[-1].field == "a"
+
+    def test_concatenation_after_string(self) -> None:
+        # the regex is computed from a field: parsed, but no predicate
+        assert [p.field for p in analyze('a=1 | where NOT match(b, "(?i)".c) AND d="e".f').predicates] == [
+            "a"
+        ]
 
     def test_created_fields_are_computed(self) -> None:
         a = analyze(
