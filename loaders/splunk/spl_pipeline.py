@@ -25,103 +25,25 @@ from .spl_eval import expr_has_filter, parse_eval, where_predicates
 from .spl_lexer import SplSyntaxError, Token, split_pipeline, strip_quotes, tokenize, unquote
 from .spl_search import Node, has_filter, parse_search, parse_search_prefix, search_predicates
 
-TRANSFORMING = frozenset(
-    {
-        "stats",
-        "chart",
-        "timechart",
-        "top",
-        "rare",
-        "transaction",
-        "xyseries",
-        "untable",
-        "geostats",
-        "contingency",
-        "tstats",
-        "mstats",
-        "append",
-        "appendcols",
-        "appendpipe",
-        "join",
-        "map",
-        "union",
-        "multisearch",
-        "inputlookup",
-        "outputlookup",
-        "collect",
-        "apply",
-        "fit",
-        "anomalydetection",
-        "outlier",
-        "cluster",
-        "kmeans",
-        "predict",
-        "datamodel",
-        "pivot",
-        "makeresults",
-        "sistats",
-        "sichart",
-        "sitimechart",
-        "sitop",
-        "sirare",
-        "metadata",
-        "rest",
-        "loadjob",
-        "savedsearch",
-        "cyberchef",
-    }
+
+def _names(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+TRANSFORMING = _names(
+    "stats chart timechart top rare transaction xyseries untable geostats contingency tstats mstats "
+    "append appendcols appendpipe join map union multisearch inputlookup outputlookup collect apply "
+    "fit anomalydetection outlier cluster kmeans predict datamodel pivot makeresults sistats sichart "
+    "sitimechart sitop sirare metadata rest loadjob savedsearch cyberchef "
 )
 # Streaming commands that keep events and do not create fields the walk needs to track.
-PASS_THROUGH = frozenset(
-    {
-        "convert",
-        "table",
-        "fields",
-        "fillnull",
-        "bucket",
-        "bin",
-        "dedup",
-        "sort",
-        "mvexpand",
-        "xmlkv",
-        "replace",
-        "fromjson",
-        "makemv",
-        "nomv",
-        "multikv",
-        "extract",
-        "kv",
-        "head",
-        "tail",
-        "reverse",
-        "fieldformat",
-        "addinfo",
-        "typer",
-        "mvcombine",
-        "tags",
-        "foreach",
-        "addtotals",
-        "abstract",
-        "highlight",
-        "setfields",
-        "xpath",
-    }
+PASS_THROUGH = _names(
+    "convert table fields fillnull bucket bin dedup sort mvexpand xmlkv replace fromjson makemv nomv "
+    "multikv extract kv head tail reverse fieldformat addinfo typer mvcombine tags foreach addtotals "
+    "abstract highlight setfields xpath "
 )
 STATS_FAMILY = frozenset({"stats", "tstats", "mstats"})
-CREATING = frozenset(
-    {
-        "eval",
-        "rex",
-        "rename",
-        "lookup",
-        "spath",
-        "iplocation",
-        "eventstats",
-        "streamstats",
-        "strcat",
-        "rangemap",
-    }
-)
+CREATING = _names("eval rex rename lookup spath iplocation eventstats streamstats strcat rangemap")
 SELECTION_FIELDS = ("index", "sourcetype", "source", "eventtype")
 IGNORED_LEAVES = frozenset({"nodename"})  # data-model node selection: a logsource hint, not a filter
 
