@@ -21,7 +21,7 @@ Strings compare case-sensitively in ``where``; ``like()`` becomes a glob, ``matc
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from loaders.records import Operator, Predicate
@@ -257,7 +257,7 @@ def where_predicates(
         yield from _call_predicates(e, make)
 
 
-def _call_predicates(e: Expr, make) -> Iterator[Predicate]:  # type: ignore[no-untyped-def]
+def _call_predicates(e: Expr, make: Callable[..., Predicate]) -> Iterator[Predicate]:
     name, args = e.text, e.args
     if name == "match" and len(args) == 2:
         lf, regex = _field_of(args[0]), _literal(args[1])

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field, replace
 from loaders.records import Operator, Predicate
 
 from .macros import split_args
-from .spl_eval import expr_has_filter, parse_eval, where_predicates
+from .spl_eval import Expr, expr_has_filter, parse_eval, where_predicates
 from .spl_lexer import SplSyntaxError, Token, split_pipeline, strip_quotes, tokenize, unquote
 from .spl_search import Node, has_filter, parse_search, parse_search_prefix, search_predicates
 
@@ -157,8 +157,8 @@ def _suffixes(name: str) -> list[str]:
     return [".".join(parts[i:]) for i in range(len(parts))]
 
 
-def _count_leaves(expr: object) -> int:
-    return 1 if expr_has_filter(expr) else 0  # type: ignore[arg-type]
+def _count_leaves(expr: Expr) -> int:
+    return 1 if expr_has_filter(expr) else 0
 
 
 def _filter_search(text: str, context: str, computed: set[str], out: SplAnalysis) -> None:

@@ -120,11 +120,11 @@ class _SearchParser:
             self._next()
             if tok.kind == "WORD" and tok.text.upper() in ("TERM", "CASE") and self.cur.kind == "LP":
                 self._next()
-                inner = self._next()
-                if inner.kind not in ("WORD", "STRING") or self.cur.kind != "RP":
+                term = self._next()
+                if term.kind not in ("WORD", "STRING") or self.cur.kind != "RP":
                     raise SplSyntaxError(f"bad {tok.text}() term", tok.pos)
                 self._next()
-                return Node("kw", values=(inner,), case_sensitive=tok.text.upper() == "CASE")
+                return Node("kw", values=(term,), case_sensitive=tok.text.upper() == "CASE")
             if tok.kind == "WORD" and (m := _TERM_WORD.match(tok.text)):  # TERM(x) lexed as one word
                 inner_tok = Token("WORD", m.group(2), tok.pos + len(m.group(1)) + 1)
                 return Node("kw", values=(inner_tok,), case_sensitive=m.group(1).upper() == "CASE")
