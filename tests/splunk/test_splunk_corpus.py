@@ -62,6 +62,9 @@ def test_predicate_coverage(splunk: LoadResult) -> None:
     assert with_logic == 1572
     assert s["rules_with_filter_logic_and_predicates"] / with_logic >= 0.95
     assert s["rules_with_detection_logic_and_predicates"] / s["rules_with_detection_logic"] >= 0.95
+    # parser-independent lower bound: share of ALL detections with at least one predicate
+    assert s["rules_with_predicates"] == 1574
+    assert sum(bool(r.predicates) for r in splunk.rules) / len(splunk.rules) >= 0.95
 
 
 def test_t1567_002_gsuite(splunk: LoadResult) -> None:
