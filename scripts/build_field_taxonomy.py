@@ -78,7 +78,9 @@ def sigma_tables(pysigma: dict[str, Any]) -> list[dict[str, Any]]:
                 continue
             mapping = {k: t for k, v in item["mapping"].items() if (t := _clean_target(v))}
             for scope in _scopes(item):
-                out.append({"scope": scope, "map": mapping, "source": f"pysigma:{pname}/{item['identifier']}"})
+                out.append(
+                    {"scope": scope, "map": mapping, "source": f"pysigma:{pname}/{item['identifier']}"}
+                )
     out.sort(key=lambda t: -len(t["scope"]))
     return out
 
@@ -91,7 +93,13 @@ def sigma_prefixes(pysigma: dict[str, Any]) -> list[dict[str, Any]]:
                 scopes = [{k: v for k, v in c.items() if k != "type"} for c in item["rule_conditions"]]
                 for scope in scopes or [{}]:
                     # ecs_windows prefixes "winlog.event_data." to fields its field map left alone
-                    out.append({"scope": scope, "prefix": item["prefix"], "source": f"pysigma:{pname}/{item['identifier']}"})
+                    out.append(
+                        {
+                            "scope": scope,
+                            "prefix": item["prefix"],
+                            "source": f"pysigma:{pname}/{item['identifier']}",
+                        }
+                    )
     return out
 
 
@@ -110,15 +118,22 @@ def cim_tables(pysigma: dict[str, Any], tables: list[dict[str, Any]], corpus: Pa
         if not ecs:
             return
         if name_only:
-            ecs = {"process.executable": "process.name", "process.parent.executable": "process.parent.name",
-                   "file.path": "file.name"}.get(ecs, ecs)
+            ecs = {
+                "process.executable": "process.name",
+                "process.parent.executable": "process.parent.name",
+                "file.path": "file.name",
+            }.get(ecs, ecs)
         cim.setdefault(cim_field, {"ecs": ecs, "source": source})
 
     for item in pysigma["pipelines"]["splunk_cim"]["items"]:
         if "mapping" not in item:
             continue
         for scope in _scopes(item) or [{}]:
-            scope = {"product": "windows", **scope} if "product" not in scope and scope.get("category") != "proxy" else scope
+            scope = (
+                {"product": "windows", **scope}
+                if "product" not in scope and scope.get("category") != "proxy"
+                else scope
+            )
             for sig, target in item["mapping"].items():
                 tgt = _clean_target(target)
                 if not tgt:
@@ -164,6 +179,11 @@ def _flatten_beats(node: Any, prefix: str, out: dict[str, str | None]) -> None:
                 _flatten_beats(v, "", out)
 
 
+def _gz(path: str | Path) -> Any:
+    with gzip.open(path) as fh:
+        return json.load(fh)
+
+
 def elastic_fields(corpus: Path | None) -> tuple[set[str], dict[str, str], set[str]]:
     """(known field names, beats alias -> target, ECS field names)."""
     known: set[str] = set()
@@ -175,7 +195,7 @@ def elastic_fields(corpus: Path | None) -> tuple[set[str], dict[str, str], set[s
     for ver in ECS_VERSIONS:
         p = etc / "ecs_schemas" / ver / "ecs_flat.json.gz"
         if p.is_file():
-            flat = json.load(gzip.open(p))
+            flat = _gz(p)
             ecs.update(flat)
             for name, spec in flat.items():
                 for mf in spec.get("multi_fields") or []:
@@ -185,10 +205,10 @@ def elastic_fields(corpus: Path | None) -> tuple[set[str], dict[str, str], set[s
     for fields in nonecs.values():
         known.update(fields)
     for p in glob.glob(str(etc / "endgame_schemas" / "*" / "endgame_ecs_mapping.json.gz")):
-        known.update(json.load(gzip.open(p)))
-    known.update(json.load(gzip.open(etc / "endpoint_schemas" / "endpoint_process.json.gz")))
+        known.update(_gz(p))
+    known.update(_gz(etc / "endpoint_schemas" / "endpoint_process.json.gz"))
     beats: dict[str, str | None] = {}
-    _flatten_beats(json.load(gzip.open(etc / "beats_schemas" / f"{BEATS_VERSION}.json.gz")), "", beats)
+    _flatten_beats(_gz(etc / "beats_schemas" / f"{BEATS_VERSION}.json.gz"), "", beats)
     for name, target in beats.items():
         if not FIELD_RE.match(name):
             continue
@@ -206,8 +226,28 @@ def elastic_namespaces(corpus: Path | None) -> list[str]:
     """
     if corpus is None:
         return []
-    manifests = json.load(gzip.open(corpus / ETC / "integration-manifests.json.gz"))
+    manifests = _gz(corpus / ETC / "integration-manifests.json.gz")
     return sorted(set(manifests))
+
+
+def splunk_windows_event_fields(corpus: Path | None) -> list[str]:
+    """Event fields of Splunk's Windows data sources (Sysmon, Security, System, PowerShell...)."""
+    out: set[str] = set()
+    if corpus is None:
+        return []
+    for path in sorted(glob.glob(str(corpus / "splunk" / "data_sources" / "*.yml"))):
+        doc = yaml.load(Path(path).read_text(encoding="utf-8"), Loader=yaml.CSafeLoader) or {}
+        if (
+            "wineventlog" in str(doc.get("source", "")).lower()
+            or "wineventlog" in str(doc.get("sourcetype", "")).lower()
+        ):
+            # CamelCase event-data names only; Splunk's own lower-case CIM/extracted fields are not event data
+            out.update(
+                f
+                for f in doc.get("fields") or []
+                if isinstance(f, str) and re.match(r"^[A-Z][A-Za-z0-9_]*$", f)
+            )
+    return sorted(out)
 
 
 def build(corpus: Path | None) -> dict[str, Any]:
@@ -266,8 +306,10 @@ def build(corpus: Path | None) -> dict[str, Any]:
                 "loaders/data/pysigma_field_mappings.json",
                 "loaders/data/field_overrides.yml (hand-curated)",
                 "corpus splunk/data_sources/*.yml field_mappings" if corpus else "(corpus absent)",
-                f"corpus {ETC}/ecs_schemas {ECS_VERSIONS}, non-ecs-schema.json, endgame, endpoint, beats {BEATS_VERSION}"
-                if corpus else "(corpus absent)",
+                f"corpus {ETC}/ecs_schemas {ECS_VERSIONS}, non-ecs-schema.json, endgame, endpoint, "
+                f"beats {BEATS_VERSION}"
+                if corpus
+                else "(corpus absent)",
             ],
             "pysigma": pysigma["provenance"],
         },
@@ -278,6 +320,7 @@ def build(corpus: Path | None) -> dict[str, Any]:
         "native": overrides["native"],
         "cim": dict(sorted(cim.items())),
         "cim_common": overrides["cim_common"],
+        "splunk_windows_event_fields": splunk_windows_event_fields(corpus),
         "elastic_aliases": dict(sorted(aliases.items())),
         "elastic_known": sorted(known),
         "elastic_namespaces": elastic_namespaces(corpus),
@@ -293,9 +336,11 @@ def main() -> int:
     data = build(corpus if (corpus / "splunk").is_dir() else None)
     out = DATA / "field_taxonomy.json"
     out.write_text(json.dumps(data, indent=0, sort_keys=False) + "\n", encoding="utf-8")
-    print(f"wrote {out}: {len(data['canonical'])} documented canonical fields, "
-          f"{len(data['elastic_known'])} known Elastic fields, {len(data['cim'])} CIM fields, "
-          f"{sum(len(t['map']) for t in data['sigma_tables'])} scoped Sigma mappings")
+    print(
+        f"wrote {out}: {len(data['canonical'])} documented canonical fields, "
+        f"{len(data['elastic_known'])} known Elastic fields, {len(data['cim'])} CIM fields, "
+        f"{sum(len(t['map']) for t in data['sigma_tables'])} scoped Sigma mappings"
+    )
     return 0
 
 
