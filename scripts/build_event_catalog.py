@@ -109,7 +109,8 @@ def build(corpus: Path | None) -> dict[str, Any]:
     for ids in seeds["sigma"].values():
         for eid in ids:
             cat.add(eid, "seed:sigma-taxonomy")
-    for table in ("elastic_datasets", "elastic_indices", "elastic_windows_extra"):
+    for table in ("elastic_datasets", "elastic_indices", "elastic_windows_extra", "elastic_data_sources",
+                  "splunk_datamodels", "splunk_sourcetypes"):
         for ids in seeds[table].values():
             for eid in ids:
                 cat.add(eid, f"seed:{table}")
@@ -160,6 +161,9 @@ def build(corpus: Path | None) -> dict[str, Any]:
         "elastic_indices": seeds["elastic_indices"],
         "elastic_categories": seeds["elastic_categories"],
         "elastic_windows_extra": seeds["elastic_windows_extra"],
+        "elastic_data_sources": seeds["elastic_data_sources"],
+        "splunk_datamodels": seeds["splunk_datamodels"],
+        "splunk_sourcetypes": seeds["splunk_sourcetypes"],
         "channels": seeds["channels"],
         "splunk_data_sources": splunk_ds,
         "attack_log_sources": attack,

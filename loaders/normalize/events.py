@@ -26,13 +26,6 @@ _OS_WORDS = (("windows", "windows"), ("linux", "linux"), ("macos", "macos"), ("d
 _WINDOWS_INDEX = ("winlogbeat-", "logs-windows.", "logs-system.security", "logs-system.system")
 _ECS_CATEGORY_FIELDS = frozenset({"event.category"})
 _DATASET_FIELDS = frozenset({"event.dataset", "data_stream.dataset", "event.module"})
-_SPLUNK_DATAMODEL = {
-    "endpoint.processes": "process_creation",
-    "endpoint.filesystem": "file_event",
-    "endpoint.registry": "registry_event",
-    "network_resolution.dns": "dns_query",
-    "network_traffic.all_traffic": "network_connection",
-}
 
 
 class EventCatalog:
@@ -135,6 +128,12 @@ class EventCatalog:
                 out.extend(self._sigma_lookup(data, platform, sigma_cat, ""))
             elif sigma_cat and cat == "network" and not platform:
                 out.extend(data["sigma"].get("*/network_connection", []))
+        if platform and any(p.field and p.field.startswith("dns.question.") for p in rule.predicates):
+            out.extend(self._sigma_lookup(data, platform, "dns_query", ""))
+        if not out:
+            for k, v in hints:
+                if k == "data_source":
+                    out.extend(_prefix_lookup(data["elastic_data_sources"], v.lower()))
         return list(dict.fromkeys(out))
 
     def _splunk(self, data: dict[str, Any], rule: Rule) -> list[str]:
@@ -142,10 +141,13 @@ class EventCatalog:
         for k, v in rule.logsource:
             if k == "data_source":
                 out.extend(splunk_data_source_events(v))
-        if not out:
+        for key, table in (("datamodel", "splunk_datamodels"), ("sourcetype", "splunk_sourcetypes"),
+                           ("source", "splunk_sourcetypes"), ("index", "splunk_sourcetypes")):
+            if out:
+                break
             for k, v in rule.logsource:
-                if k == "datamodel" and (cat := _SPLUNK_DATAMODEL.get(v.lower())):
-                    out.extend(self._sigma_lookup(data, "windows", cat, ""))
+                if k == key:
+                    out.extend(_prefix_lookup(data[table], v.lower()))
         return list(dict.fromkeys(out))
 
 

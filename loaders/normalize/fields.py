@@ -168,6 +168,9 @@ class FieldNormalizer:
         native = self._native.get(product, {})
         if field in native:
             return native[field]
+        by_category = self._native.get(f"category:{scope.get('category', '')}", {})
+        if field in by_category:
+            return by_category[field]
         if scope.get("category") in _WEB_CATEGORIES and field in self._sigma_web:
             return self._sigma_web[field]
         for pre in self._prefixes:  # ecs_windows: unmapped Windows fields live under winlog.event_data.
