@@ -20,9 +20,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from loaders.normalize import EventCatalog, FieldNormalizer, indicator_key, is_unmapped  # noqa: E402
-from loaders.records import Rule  # noqa: E402
-from loaders.settings import corpus_path  # noqa: E402
+from loaders.normalize import EventCatalog, FieldNormalizer, indicator_key, is_unmapped
+from loaders.records import Rule
+from loaders.settings import corpus_path
 
 VENDORS = ("sigma", "elastic", "splunk")
 
@@ -69,7 +69,9 @@ def main() -> int:
             for p in rule.predicates:
                 if not p.field:
                     continue
-                if p.context == "computed":  # query-computed column (ES|QL EVAL/STATS, SPL eval): no log field
+                if (
+                    p.context == "computed"
+                ):  # query-computed column (ES|QL EVAL/STATS, SPL eval): no log field
                     computed += 1
                     continue
                 total += 1
@@ -88,17 +90,23 @@ def main() -> int:
                 unlinked[" ".join(f"{k}={v}" for k, v in rule.logsource[:3]) or "(no logsource)"] += 1
         norm_s = time.perf_counter() - t1
         share = mapped / total if total else 0.0
-        print(f"\n[{vendor}] {len(rules)} rules ({len(live)} not deprecated), load {load_s:.2f}s, "
-              f"normalize+link {norm_s:.3f}s ({n_keys} indicator keys)")
-        print(f"  predicate occurrences with a log field: {total} (+{computed} on computed columns, excluded); "
-              f"canonical: {mapped} ({share:.1%})")
+        print(
+            f"\n[{vendor}] {len(rules)} rules ({len(live)} not deprecated), load {load_s:.2f}s, "
+            f"normalize+link {norm_s:.3f}s ({n_keys} indicator keys)"
+        )
+        print(
+            f"  predicate occurrences with a log field: {total} (+{computed} on computed columns, excluded); "
+            f"canonical: {mapped} ({share:.1%})"
+        )
         print("  top unmapped: " + ", ".join(f"{f} ({n})" for f, n in unmapped.most_common(args.top)))
         print(f"  rules linked to >= 1 event: {linked}/{len(live)} ({linked / max(len(live), 1):.1%})")
         print("  top unlinked logsources: " + "; ".join(f"{k} ({n})" for k, n in unlinked.most_common(8)))
     t1567 = Counter(e for r in all_rules if "T1567.002" in r.techniques for e in catalog.events_for_rule(r))
     print(f"\nT1567.002 rules observe: {dict(t1567.most_common())}")
-    print("rclone indicator ('process.name', 'eq', 'rclone.exe'): "
-          + "; ".join(f"{v}: {len(u)} rules" for v, u in rclone.items()))
+    print(
+        "rclone indicator ('process.name', 'eq', 'rclone.exe'): "
+        + "; ".join(f"{v}: {len(u)} rules" for v, u in rclone.items())
+    )
     return 0
 
 

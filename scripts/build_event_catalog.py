@@ -109,8 +109,14 @@ def build(corpus: Path | None) -> dict[str, Any]:
     for ids in seeds["sigma"].values():
         for eid in ids:
             cat.add(eid, "seed:sigma-taxonomy")
-    for table in ("elastic_datasets", "elastic_indices", "elastic_windows_extra", "elastic_data_sources",
-                  "splunk_datamodels", "splunk_sourcetypes"):
+    for table in (
+        "elastic_datasets",
+        "elastic_indices",
+        "elastic_windows_extra",
+        "elastic_data_sources",
+        "splunk_datamodels",
+        "splunk_sourcetypes",
+    ):
         for ids in seeds[table].values():
             for eid in ids:
                 cat.add(eid, f"seed:{table}")

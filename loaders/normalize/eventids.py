@@ -47,16 +47,86 @@ WINDOWS_CHANNELS = {
 # Linux syscall names accepted from ATT&CK "auditd:SYSCALL" channels (free text in v18; hand list)
 LINUX_SYSCALLS = frozenset(
     [
-        "execve", "execveat", "connect", "accept", "accept4", "bind", "listen", "socket", "sendto",
-        "recvfrom", "open", "openat", "openat2", "creat", "read", "write", "pwrite64", "unlink",
-        "unlinkat", "rename", "renameat", "renameat2", "chmod", "fchmod", "fchmodat", "chown", "fchown",
-        "fchownat", "lchown", "setxattr", "fsetxattr", "lsetxattr", "removexattr", "mount", "umount",
-        "umount2", "ptrace", "init_module", "finit_module", "delete_module", "kexec_load", "mmap",
-        "mprotect", "memfd_create", "setuid", "setgid", "setreuid", "setresuid", "capset", "prctl",
-        "clone", "fork", "vfork", "kill", "tkill", "tgkill", "truncate", "ftruncate", "link", "symlink",
-        "mkdir", "rmdir", "process_vm_writev", "process_vm_readv", "bpf", "perf_event_open", "utimensat",
-        "utimes", "sethostname", "settimeofday", "clock_settime", "adjtimex", "ioctl", "setsockopt",
-        "reboot", "swapoff", "pivot_root", "chroot", "unshare", "setns",
+        "execve",
+        "execveat",
+        "connect",
+        "accept",
+        "accept4",
+        "bind",
+        "listen",
+        "socket",
+        "sendto",
+        "recvfrom",
+        "open",
+        "openat",
+        "openat2",
+        "creat",
+        "read",
+        "write",
+        "pwrite64",
+        "unlink",
+        "unlinkat",
+        "rename",
+        "renameat",
+        "renameat2",
+        "chmod",
+        "fchmod",
+        "fchmodat",
+        "chown",
+        "fchown",
+        "fchownat",
+        "lchown",
+        "setxattr",
+        "fsetxattr",
+        "lsetxattr",
+        "removexattr",
+        "mount",
+        "umount",
+        "umount2",
+        "ptrace",
+        "init_module",
+        "finit_module",
+        "delete_module",
+        "kexec_load",
+        "mmap",
+        "mprotect",
+        "memfd_create",
+        "setuid",
+        "setgid",
+        "setreuid",
+        "setresuid",
+        "capset",
+        "prctl",
+        "clone",
+        "fork",
+        "vfork",
+        "kill",
+        "tkill",
+        "tgkill",
+        "truncate",
+        "ftruncate",
+        "link",
+        "symlink",
+        "mkdir",
+        "rmdir",
+        "process_vm_writev",
+        "process_vm_readv",
+        "bpf",
+        "perf_event_open",
+        "utimensat",
+        "utimes",
+        "sethostname",
+        "settimeofday",
+        "clock_settime",
+        "adjtimex",
+        "ioctl",
+        "setsockopt",
+        "reboot",
+        "swapoff",
+        "pivot_root",
+        "chroot",
+        "unshare",
+        "setns",
     ]
 )
 _CODES = re.compile(r"\d+")
@@ -83,14 +153,14 @@ def _one_splunk(name: str) -> tuple[str, ...]:
     if m := re.match(r"(?:windows event log|windows security|windows) (\w+) ([\d, ]+)$", n, re.I):
         label = m.group(1) if not n.lower().startswith("windows security") else "security"
         if n.lower().startswith("windows security"):
-            return _windows("security", n[len("windows security"):])
+            return _windows("security", n[len("windows security") :])
         return _windows(label, m.group(2))
     if m := re.match(r"powershell script block logging (\d+)", low):
         return (f"powershell:{m.group(1)}",)
     if m := re.match(r"ntlm operational ([\d, ]+)", low):
         return _windows("ntlm", m.group(1))
     if low.startswith("aws cloudtrail"):
-        api = n[len("aws cloudtrail"):].strip()
+        api = n[len("aws cloudtrail") :].strip()
         return (f"aws-cloudtrail:{api}",) if api else ("aws-cloudtrail",)
     if low.startswith("azure active directory sign-in"):
         return ("azure-signin",)
@@ -103,7 +173,7 @@ def _one_splunk(name: str) -> tuple[str, ...]:
             return ("m365-audit",)
         return (f"m365-audit:{slug(rest)}",)
     if low.startswith("linux auditd"):
-        rest = slug(n[len("linux auditd"):])
+        rest = slug(n[len("linux auditd") :])
         return ("auditd",) if rest in ("", "syscall") else (f"auditd:{rest.replace('-', '_')}",)
     if low.startswith(("google workspace", "g suite")):
         rest = re.sub(r"^(google workspace|g suite)", "", n, flags=re.I).strip()

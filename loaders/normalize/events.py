@@ -40,8 +40,13 @@ class EventCatalog:
             data = event_catalog()
             self._events = {
                 e["id"]: Event(
-                    id=e["id"], name=e["name"], platform=e["platform"], provider=e["provider"] or "",
-                    channel=e.get("channel"), event_code=e.get("event_code"), source=",".join(e["sources"]),
+                    id=e["id"],
+                    name=e["name"],
+                    platform=e["platform"],
+                    provider=e["provider"] or "",
+                    channel=e.get("channel"),
+                    event_code=e.get("event_code"),
+                    source=",".join(e["sources"]),
                 )
                 for e in data["events"]
             }
@@ -82,7 +87,10 @@ class EventCatalog:
             found = self._elastic(data, rule)
         else:
             found = self._splunk(data, rule)
-        return _refine_codes(found, rule.predicates, data, self._events)
+        refined = _refine_codes(found, rule.predicates, data, self._events)
+        # a whole log ("sysmon") is redundant next to one of its specific events ("sysmon:1")
+        specific = {e.partition(":")[0] for e in refined if ":" in e}
+        return tuple(e for e in refined if e not in specific)
 
     def _sigma_lookup(self, data: dict[str, Any], product: str, category: str, service: str) -> list[str]:
         table: dict[str, list[str]] = data["sigma"]
@@ -106,8 +114,12 @@ class EventCatalog:
 
     def _elastic(self, data: dict[str, Any], rule: Rule) -> list[str]:
         hints = list(rule.logsource) + [
-            (p.field, p.value) for p in rule.predicates
-            if p.field and p.value and not p.excluded and p.operator is Operator.EQ
+            (p.field, p.value)
+            for p in rule.predicates
+            if p.field
+            and p.value
+            and not p.excluded
+            and p.operator is Operator.EQ
             and (p.field in _DATASET_FIELDS or p.field in _ECS_CATEGORY_FIELDS or p.field == "host.os.type")
         ]
         out: list[str] = []
@@ -141,8 +153,12 @@ class EventCatalog:
         for k, v in rule.logsource:
             if k == "data_source":
                 out.extend(splunk_data_source_events(v))
-        for key, table in (("datamodel", "splunk_datamodels"), ("sourcetype", "splunk_sourcetypes"),
-                           ("source", "splunk_sourcetypes"), ("index", "splunk_sourcetypes")):
+        for key, table in (
+            ("datamodel", "splunk_datamodels"),
+            ("sourcetype", "splunk_sourcetypes"),
+            ("source", "splunk_sourcetypes"),
+            ("index", "splunk_sourcetypes"),
+        ):
             if out:
                 break
             for k, v in rule.logsource:
@@ -186,9 +202,13 @@ def _refine_codes(
 ) -> tuple[str, ...]:
     """Replace a whole-log event (``security``) by the specific codes the rule selects (EventID 4688)."""
     codes = [
-        p.value for p in predicates
-        if p.field in _CODE_FIELDS and not p.excluded and p.operator is Operator.EQ
-        and p.value and re.fullmatch(r"\d+", p.value)
+        p.value
+        for p in predicates
+        if p.field in _CODE_FIELDS
+        and not p.excluded
+        and p.operator is Operator.EQ
+        and p.value
+        and re.fullmatch(r"\d+", p.value)
     ]
     if not codes:
         return tuple(found)

@@ -88,9 +88,22 @@ class FieldNormalizer:
                 self._native_any.setdefault(k, v)
         self._cim: dict[str, str] = {k: v["ecs"] for k, v in t["cim"].items()}
         self._cim_sets = frozenset(k.split(".", 1)[0] for k in self._cim) | {
-            "Endpoint", "Network_Traffic", "Network_Resolution", "Change", "Email", "Risk",
-            "Certificates", "All_Certificates", "Intrusion_Detection", "Malware_Attacks", "Vulnerabilities",
-            "Services", "Ports", "Data_Access", "Network_Sessions", "Updates",
+            "Endpoint",
+            "Network_Traffic",
+            "Network_Resolution",
+            "Change",
+            "Email",
+            "Risk",
+            "Certificates",
+            "All_Certificates",
+            "Intrusion_Detection",
+            "Malware_Attacks",
+            "Vulnerabilities",
+            "Services",
+            "Ports",
+            "Data_Access",
+            "Network_Sessions",
+            "Updates",
         }
         # unprefixed CIM field (after drop_dm_object_name): first data set wins, Processes first
         self._cim_field: dict[str, str] = dict(t["cim_common"])
@@ -204,12 +217,10 @@ class FieldNormalizer:
         platform = _splunk_platform(ls)
         if platform and field in self._native.get(platform, {}):
             return self._native[platform][field]
-        if platform == "windows" or platform is None:
-            mapped = self._sigma(field, (("product", "windows"),)) if field in self._win_fields else None
-            if mapped:  # a Sysmon / Windows event field, as the Sigma Windows taxonomy maps it
-                return mapped
-        if field in self._sigma_generic:
+        if field in self._sigma_generic:  # Sysmon / Windows event field names (Sigma taxonomy)
             return self._sigma_generic[field]
+        if platform in ("windows", None) and field in self._win_fields:
+            return self._sigma(field, (("product", "windows"),))  # ecs_windows: winlog.event_data.<field>
         if field in self._native_any:
             return self._native_any[field]
         return None
