@@ -120,6 +120,26 @@ def build(corpus: Path | None) -> dict[str, Any]:
         for ids in seeds[table].values():
             for eid in ids:
                 cat.add(eid, f"seed:{table}")
+    sigma_table = dict(seeds["sigma"])
+    # Windows services of Sigma's taxonomy -> event log channel, from pySigma ecs_windows (generated)
+    pysigma = json.loads((DATA / "pysigma_field_mappings.json").read_text(encoding="utf-8"))
+    for item in pysigma["pipelines"]["ecs_windows"]["items"]:
+        chan = (item.get("conditions") or {}).get("winlog.channel")
+        conds = item["rule_conditions"]
+        if not chan or len(conds) != 1 or conds[0].get("product") != "windows" or "service" not in conds[0]:
+            continue
+        service = conds[0]["service"]
+        key = f"windows//{service}"
+        if key in sigma_table:
+            continue
+        channels = chan if isinstance(chan, list) else [chan]
+        cat.channels.setdefault(
+            service,
+            {"platform": "windows", "provider": channels[0].split("/")[0], "channel": ", ".join(channels),
+             "label": channels[0]},
+        )
+        cat.add(service, f"pysigma:ecs_windows/{item['identifier']}")
+        sigma_table[key] = [service]
     splunk_ds: dict[str, list[str]] = {}
     attack: dict[str, list[str]] = {}
     if corpus is not None:
@@ -162,7 +182,7 @@ def build(corpus: Path | None) -> dict[str, Any]:
                 "corpus attack/enterprise-attack.json x-mitre-analytic log sources" if corpus else "",
             ],
         },
-        "sigma": seeds["sigma"],
+        "sigma": sigma_table,
         "elastic_datasets": seeds["elastic_datasets"],
         "elastic_indices": seeds["elastic_indices"],
         "elastic_categories": seeds["elastic_categories"],
@@ -170,7 +190,7 @@ def build(corpus: Path | None) -> dict[str, Any]:
         "elastic_data_sources": seeds["elastic_data_sources"],
         "splunk_datamodels": seeds["splunk_datamodels"],
         "splunk_sourcetypes": seeds["splunk_sourcetypes"],
-        "channels": seeds["channels"],
+        "channels": cat.channels,
         "splunk_data_sources": splunk_ds,
         "attack_log_sources": attack,
         "events": sorted(cat.events.values(), key=lambda e: e["id"]),

@@ -110,7 +110,15 @@ def _sigma_lookup(tables: list[dict[str, Any]], scope: dict[str, str], field: st
     return None
 
 
-def cim_tables(pysigma: dict[str, Any], tables: list[dict[str, Any]], corpus: Path | None) -> dict[str, dict]:
+def _windows_fallback(field: str, overrides: dict[str, Any]) -> str:
+    """How a Windows Sigma field outside the ecs_windows field map is resolved at runtime:
+    the hand-curated ``native.windows`` table, else ecs_windows' ``winlog.event_data.`` prefix."""
+    return overrides["native"]["windows"].get(field) or f"winlog.event_data.{field}"
+
+
+def cim_tables(
+    pysigma: dict[str, Any], tables: list[dict[str, Any]], corpus: Path | None, overrides: dict[str, Any]
+) -> dict[str, dict]:
     """CIM Dataset.field -> ECS, composing Sigma->CIM with Sigma->ECS under the same scope."""
     cim: dict[str, dict[str, str]] = {}
 
@@ -129,16 +137,13 @@ def cim_tables(pysigma: dict[str, Any], tables: list[dict[str, Any]], corpus: Pa
         if "mapping" not in item:
             continue
         for scope in _scopes(item) or [{}]:
-            scope = (
-                {"product": "windows", **scope}
-                if "product" not in scope and scope.get("category") != "proxy"
-                else scope
-            )
             for sig, target in item["mapping"].items():
                 tgt = _clean_target(target)
                 if not tgt:
                     continue
                 ecs = _sigma_lookup(tables, scope, sig)
+                if ecs is None and scope.get("product") == "windows":
+                    ecs = _windows_fallback(sig, overrides)
                 if ecs is None and "." in sig and sig.split(".")[0] in ("dns", "source", "destination"):
                     ecs = sig  # splunk_cim's DNS table is keyed by ECS names already
                 if ecs is None:  # proxy fields: use the zeek/web table regardless of product
@@ -147,12 +152,15 @@ def cim_tables(pysigma: dict[str, Any], tables: list[dict[str, Any]], corpus: Pa
     if corpus is not None:
         for path in sorted(glob.glob(str(corpus / "splunk" / "data_sources" / "*.yml"))):
             doc = yaml.load(Path(path).read_text(encoding="utf-8"), Loader=yaml.CSafeLoader) or {}
+            windows_log = "wineventlog" in str(doc.get("source", "")).lower()
             for fm in doc.get("field_mappings") or []:
                 if fm.get("data_model") != "cim":
                     continue
                 for src, tgt in (fm.get("mapping") or {}).items():
                     base, _, mod = str(src).partition("|")
                     ecs = _sigma_lookup(tables, {"product": "windows"}, base)
+                    if ecs is None and windows_log:  # Windows event-log field names are Sigma's names
+                        ecs = _windows_fallback(base, overrides)
                     add(str(tgt), ecs, f"splunk:data_sources/{Path(path).name}", name_only=mod == "endswith")
     return cim
 
@@ -255,7 +263,7 @@ def build(corpus: Path | None) -> dict[str, Any]:
     overrides = yaml.load((DATA / "field_overrides.yml").read_text(encoding="utf-8"), Loader=yaml.CSafeLoader)
     tables = sigma_tables(pysigma)
     prefixes = sigma_prefixes(pysigma)
-    cim = cim_tables(pysigma, tables, corpus)
+    cim = cim_tables(pysigma, tables, corpus, overrides)
     for k, v in overrides["cim"].items():
         cim.setdefault(k, {"ecs": v, "source": "field_overrides.yml"})
     known, aliases, ecs = elastic_fields(corpus)

@@ -98,7 +98,7 @@ class EventCatalog:
         if category:
             out.extend(table.get(f"{product}/{category}") or table.get(f"*/{category}") or [])
         if service:
-            out.extend(table.get(f"{product}//{service}", []))
+            out.extend(table.get(f"{product}//{service}") or table.get(f"*//{service}") or [])
         if not out:
             out.extend(table.get(f"{product}/", []))
         return list(dict.fromkeys(out))

@@ -50,6 +50,7 @@ _SPLUNK_PLATFORM = (
     ("auditd", "linux"),
     ("linux", "linux"),
 )
+_EVENT_DATA_NAME = re.compile(r"^(?:[A-Z][A-Za-z0-9_]*|param\d+)$")  # Windows EventData names
 _WEB_CATEGORIES = frozenset({"proxy", "webserver"})
 _UNMAPPED_SEP = ":"
 
@@ -219,7 +220,7 @@ class FieldNormalizer:
             return self._native[platform][field]
         if field in self._sigma_generic:  # Sysmon / Windows event field names (Sigma taxonomy)
             return self._sigma_generic[field]
-        if platform in ("windows", None) and field in self._win_fields:
+        if (platform == "windows" and _EVENT_DATA_NAME.match(field)) or (platform is None and field in self._win_fields):
             return self._sigma(field, (("product", "windows"),))  # ecs_windows: winlog.event_data.<field>
         if field in self._native_any:
             return self._native_any[field]
