@@ -158,6 +158,7 @@ class EventCatalog:
             ("sourcetype", "splunk_sourcetypes"),
             ("source", "splunk_sourcetypes"),
             ("index", "splunk_sourcetypes"),
+            ("eventtype", "splunk_sourcetypes"),
         ):
             if out:
                 break

@@ -220,7 +220,9 @@ class FieldNormalizer:
             return self._native[platform][field]
         if field in self._sigma_generic:  # Sysmon / Windows event field names (Sigma taxonomy)
             return self._sigma_generic[field]
-        if (platform == "windows" and _EVENT_DATA_NAME.match(field)) or (platform is None and field in self._win_fields):
+        if (platform == "windows" and _EVENT_DATA_NAME.match(field)) or (
+            platform is None and field in self._win_fields
+        ):
             return self._sigma(field, (("product", "windows"),))  # ecs_windows: winlog.event_data.<field>
         if field in self._native_any:
             return self._native_any[field]

@@ -152,3 +152,17 @@ def test_splunk_hints(catalog: EventCatalog) -> None:
 )
 def test_attack_logsource(catalog: EventCatalog, name: str, channel: str, expected: tuple) -> None:
     assert catalog.events_for_attack_logsource(name, channel) == expected
+
+
+def test_windows_services_from_pysigma(catalog: EventCatalog) -> None:
+    ls = (("product", "windows"), ("service", "appxdeployment-server"))
+    assert catalog.events_for_rule(_rule(Vendor.SIGMA, ls)) == ("appxdeployment-server",)
+    ev = catalog.get("appxdeployment-server")
+    assert ev is not None
+    assert ev.channel == "Microsoft-Windows-AppXDeploymentServer/Operational"
+    assert ev.platform == "windows"
+
+
+def test_splunk_eventtype_and_unknown(catalog: EventCatalog) -> None:
+    assert catalog.events_for_rule(_rule(Vendor.SPLUNK, [("eventtype", "cisco_ios")])) == ("network-device",)
+    assert catalog.events_for_rule(_rule(Vendor.SPLUNK, [("datamodel", "Risk.All_Risk")])) == ()
