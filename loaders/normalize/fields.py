@@ -150,6 +150,11 @@ class FieldNormalizer:
         """:meth:`canonical` with the rule's vendor and logsource."""
         return self.canonical(rule.vendor, field, logsource=rule.logsource)
 
+    def documented(self) -> tuple[Field, ...]:
+        """Every canonical field the taxonomy documents, with its vendor spellings."""
+        self._prepare()
+        return tuple(self.describe(name) for name in self._canonical_doc)
+
     def path_field(self, canonical_field: str) -> bool:
         """True when ``canonical_field`` merges a path with its base name (``process.name``...)."""
         self._prepare()

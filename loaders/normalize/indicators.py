@@ -32,7 +32,7 @@ IndicatorKey = tuple[str, str, str | None]
 
 # fields whose canonical form merges a full path and its base name (see field_overrides.yml "coarsen")
 _NAME_FIELDS_FALLBACK = frozenset({"process.name", "process.parent.name", "file.name", "dll.name"})
-_FOLDABLE = frozenset({Operator.EQ, Operator.WILDCARD, Operator.KEYWORD, Operator.MATCH, Operator.FIELDREF})
+_FOLDABLE = frozenset({Operator.EQ, Operator.WILDCARD, Operator.KEYWORD, Operator.MATCH})
 _GLOB_META = re.compile(r"\[[*?\[]\]|[*?]")
 _BASENAME_GLOB = re.compile(r"^\*[\\/]((?:[^*?\\/\[]|\[[*?\[]\])+)$")
 

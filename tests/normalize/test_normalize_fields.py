@@ -94,3 +94,10 @@ def test_describe_lists_vendor_spellings(normalizer: FieldNormalizer) -> None:
 def test_path_field(normalizer: FieldNormalizer) -> None:
     assert normalizer.path_field("process.name")
     assert not normalizer.path_field("process.command_line")
+
+
+def test_documented_fields(normalizer: FieldNormalizer) -> None:
+    docs = {f.id: f for f in normalizer.documented()}
+    assert "process.name" in docs
+    assert all(f.canonical for f in docs.values())
+    assert ("splunk", "DNS.query") in docs["dns.question.name"].vendor_spellings

@@ -144,3 +144,23 @@ def test_sigma_endswith_without_separator_stays_a_glob(normalizer: FieldNormaliz
     p = Predicate("Image", Operator.WILDCARD, "*rclone.exe", modifiers=("endswith",))
     canon = normalizer.canonical("sigma", "Image", logsource=WIN_PROC)
     assert indicator_key("sigma", p, canon) == ("process.name", "wildcard", "*rclone.exe")
+
+
+def test_rule_indicators_skips_keywords(normalizer: FieldNormalizer) -> None:
+    from loaders.normalize import rule_indicators
+
+    r = Rule(
+        "sigma:k",
+        Vendor.SIGMA,
+        "k",
+        "t",
+        "p",
+        logsource=WIN_PROC,
+        predicates=(
+            Predicate(None, Operator.KEYWORD, "mimikatz"),
+            Predicate("Image", Operator.WILDCARD, "*\\rclone.exe", excluded=True),
+        ),
+    )
+    out = rule_indicators(r, normalizer)
+    assert [(c, k) for _, c, k in out] == [("process.name", ("process.name", "eq", "rclone.exe"))]
+    assert out[0][0].excluded
