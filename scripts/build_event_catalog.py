@@ -8,6 +8,8 @@ Inputs: ``loaders/data/event_seeds.yml`` (HAND-CURATED: channels, well-known eve
 Sigma logsource taxonomy, Elastic dataset/index hints), Splunk's ``data_sources/*.yml`` (205
 definitions: name, source, sourcetype, description) and the ``x_mitre_log_source_references`` of
 ATT&CK v18 ``x-mitre-analytic`` objects. Event ids come from :mod:`loaders.normalize.eventids`.
+An event's ``fields`` are its Splunk data source's field list resolved to canonical fields, so run
+``scripts/build_field_taxonomy.py`` first.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from loaders.normalize.eventids import attack_logsource_events, splunk_data_source_events  # noqa: E402
+from loaders.normalize.fields import FieldNormalizer, is_unmapped  # noqa: E402
 
 DATA = ROOT / "loaders" / "data"
 _PLATFORM_BY_PREFIX = (
@@ -135,12 +138,17 @@ def build(corpus: Path | None) -> dict[str, Any]:
         channels = chan if isinstance(chan, list) else [chan]
         cat.channels.setdefault(
             service,
-            {"platform": "windows", "provider": channels[0].split("/")[0], "channel": ", ".join(channels),
-             "label": channels[0]},
+            {
+                "platform": "windows",
+                "provider": channels[0].split("/")[0],
+                "channel": ", ".join(channels),
+                "label": channels[0],
+            },
         )
         cat.add(service, f"pysigma:ecs_windows/{item['identifier']}")
         sigma_table[key] = [service]
     splunk_ds: dict[str, list[str]] = {}
+    norm = FieldNormalizer()  # reads loaders/data/field_taxonomy.json: run build_field_taxonomy.py first
     attack: dict[str, list[str]] = {}
     if corpus is not None:
         for path in sorted(glob.glob(str(corpus / "splunk" / "data_sources" / "*.yml"))):
@@ -156,6 +164,11 @@ def build(corpus: Path | None) -> dict[str, Any]:
                     provider=str(doc.get("sourcetype") or ""),
                     channel=str(doc.get("source") or ""),
                 )
+            if len(ids) == 1:  # the data source's field list, as canonical fields, documents the event
+                ls = (("data_source", name), ("sourcetype", str(doc.get("sourcetype") or "")))
+                canon = {norm.canonical("splunk", str(f), logsource=ls) for f in doc.get("fields") or []}
+                ev = cat.events[ids[0]]
+                ev["fields"] = sorted(set(ev.get("fields", [])) | {c for c in canon if not is_unmapped(c)})
         bundle = json.loads((corpus / "attack" / "enterprise-attack.json").read_text(encoding="utf-8"))
         for obj in bundle["objects"]:
             if obj.get("type") != "x-mitre-analytic" or obj.get("revoked") or obj.get("x_mitre_deprecated"):

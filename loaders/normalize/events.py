@@ -46,6 +46,7 @@ class EventCatalog:
                     provider=e["provider"] or "",
                     channel=e.get("channel"),
                     event_code=e.get("event_code"),
+                    fields=tuple(e.get("fields", ())),
                     source=",".join(e["sources"]),
                 )
                 for e in data["events"]

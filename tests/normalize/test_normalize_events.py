@@ -166,3 +166,14 @@ def test_windows_services_from_pysigma(catalog: EventCatalog) -> None:
 def test_splunk_eventtype_and_unknown(catalog: EventCatalog) -> None:
     assert catalog.events_for_rule(_rule(Vendor.SPLUNK, [("eventtype", "cisco_ios")])) == ("network-device",)
     assert catalog.events_for_rule(_rule(Vendor.SPLUNK, [("datamodel", "Risk.All_Risk")])) == ()
+
+
+def test_event_fields_from_splunk_data_sources(catalog: EventCatalog) -> None:
+    fields = catalog.get("sysmon:1").fields
+    assert {
+        "process.name",
+        "process.command_line",
+        "process.parent.name",
+        "process.pe.original_file_name",
+    } <= set(fields)
+    assert not any(":" in f for f in fields)  # only canonical fields
