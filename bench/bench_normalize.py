@@ -51,6 +51,7 @@ def main() -> int:
     print(f"catalog: {len(catalog)} events (load {time.perf_counter() - t0:.3f}s)")
     all_rules: list[Rule] = []
     rclone: dict[str, list[str]] = {}
+    key_vendors: dict[tuple, set[str]] = {}
     for vendor in VENDORS:
         loaded = _load(vendor, root)
         if loaded is None:
@@ -82,6 +83,8 @@ def main() -> int:
                     mapped += 1
                 key = indicator_key(rule.vendor, p, canon)
                 n_keys += 1
+                if not p.excluded:
+                    key_vendors.setdefault(key, set()).add(vendor)
                 if key == ("process.name", "eq", "rclone.exe") and not p.excluded:
                     rclone.setdefault(vendor, []).append(rule.uid)
             if catalog.events_for_rule(rule):
@@ -102,7 +105,12 @@ def main() -> int:
         print(f"  rules linked to >= 1 event: {linked}/{len(live)} ({linked / max(len(live), 1):.1%})")
         print("  top unlinked logsources: " + "; ".join(f"{k} ({n})" for k, n in unlinked.most_common(8)))
     t1567 = Counter(e for r in all_rules if "T1567.002" in r.techniques for e in catalog.events_for_rule(r))
-    print(f"\nT1567.002 rules observe: {dict(t1567.most_common())}")
+    shared = Counter(len(v) for v in key_vendors.values())
+    print(
+        f"\ndistinct non-excluded indicator keys: {len(key_vendors)}; in 2 vendors: {shared[2]}, "
+        f"in 3 vendors: {shared[3]}"
+    )
+    print(f"T1567.002 rules observe: {dict(t1567.most_common())}")
     print(
         "rclone indicator ('process.name', 'eq', 'rclone.exe'): "
         + "; ".join(f"{v}: {len(u)} rules" for v, u in rclone.items())
