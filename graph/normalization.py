@@ -66,3 +66,40 @@ class PassThrough:
 
     def describe_field(self, field: str) -> Field:
         return Field(id=field, canonical=False)
+
+
+class CorpusNormalizer:
+    """The real normalization: generated field mappings and the event catalog of ``loaders.normalize``."""
+
+    def __init__(self) -> None:
+        from loaders.normalize import EventCatalog, FieldNormalizer
+
+        self.fields = FieldNormalizer()
+        self.catalog = EventCatalog()
+
+    def field(self, rule: Rule, predicate: Predicate) -> str:
+        if predicate.field is None:
+            return KEYWORD_FIELD
+        return self.fields.for_rule(rule, predicate.field)
+
+    def indicator(self, rule: Rule, predicate: Predicate, field: str) -> tuple[str, str, str | None]:
+        from loaders.normalize import indicator_key
+
+        return indicator_key(rule.vendor, predicate, field)
+
+    def events(self, rule: Rule) -> tuple[str, ...]:
+        return self.catalog.events_for_rule(rule)
+
+    def recommended_events(self, technique: Technique) -> tuple[str, ...]:
+        refs = {(ls.name, ls.channel) for s in technique.detection_strategies for a in s.analytics
+                for ls in a.log_sources}
+        return tuple(dict.fromkeys(e for name, channel in sorted(refs)
+                                   for e in self.catalog.events_for_attack_logsource(name, channel)))
+
+    def event_records(self) -> dict[str, Event]:
+        return {e.id: e for e in self.catalog.events()}
+
+    def describe_field(self, field: str) -> Field:
+        if field == KEYWORD_FIELD:
+            return Field(id=field, description="free-text keyword search (no field)", canonical=False)
+        return self.fields.describe(field)
