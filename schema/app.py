@@ -21,6 +21,7 @@ from graph.store import KnowledgeGraph
 
 from .playground import static_mount
 from .query import build_schema
+from .response_cache import ResponseCache
 from .view import DetgraphGraphQL
 
 log = logging.getLogger("detgraph")
@@ -63,9 +64,11 @@ def create_app(kg: KnowledgeGraph | None = None, *, loader: Callable[[], Knowled
     if cors_origins:
         middleware.append(Middleware(CORSMiddleware, allow_origins=list(cors_origins), allow_methods=["GET", "POST"],
                                      allow_headers=["content-type", "authorization"], max_age=600))
-    routes = [Route("/graphql", graphql, methods=["GET", "POST"]), Route("/healthz", healthz), static_mount()]
+    cache = ResponseCache(graphql)
+    routes = [Route("/graphql", cache, methods=["GET", "POST"]), Route("/healthz", healthz), static_mount()]
     app = Starlette(routes=routes,
                     middleware=middleware, lifespan=lifespan)
+    app.state.response_cache = cache
     if kg is not None:
         app.state.kg = kg
     return app

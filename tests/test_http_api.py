@@ -107,3 +107,22 @@ def test_internal_errors_are_masked(monkeypatch: pytest.MonkeyPatch, client: Tes
     resp = client.post("/graphql", json={"query": "{ coverage(by: VENDOR) { key } }"}).json()
     assert resp["errors"][0]["message"] == "Internal error"
     assert "secret" not in json.dumps(resp)
+
+
+def test_response_cache_serves_repeats_and_never_caches_errors() -> None:
+    app = create_app(tiny_graph())
+    cache = app.state.response_cache
+    with TestClient(app) as c:
+        first = c.post("/graphql", json={"query": QUERY})
+        again = c.post("/graphql", json={"query": QUERY})
+        assert first.content == again.content == b'{"data":{"technique":{"name":"One"}}}'
+        assert (cache.misses, cache.hits) == (1, 1)
+        for _ in range(2):
+            bad = c.post("/graphql", json={"query": "{ techniques(first: 500) { totalCount } }"})
+            assert "page size limit" in bad.json()["errors"][0]["message"]
+        assert (cache.misses, cache.hits) == (3, 1)
+        c.get("/graphql", params={"query": QUERY})
+        hit = c.get("/graphql", params={"query": QUERY})
+        assert hit.headers["cache-control"] == "public, max-age=300" and cache.hits == 2
+        page = c.get("/graphql", headers={"accept": "text/html"})
+        assert page.status_code == 200 and "text/html" in page.headers["content-type"]
