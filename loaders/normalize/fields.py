@@ -213,6 +213,8 @@ class FieldNormalizer:
         return None
 
     def _splunk(self, field: str, ls: tuple[tuple[str, str], ...]) -> str | None:
+        if field in SPLUNK_DEFAULT_FIELDS:  # Splunk's own metadata fields, not CIM data-model fields
+            return SPLUNK_DEFAULT_FIELDS[field]
         if field in self._cim:
             return self._cim[field]
         head, dot, rest = field.partition(".")
@@ -232,6 +234,14 @@ class FieldNormalizer:
         if field in self._native_any:
             return self._native_any[field]
         return None
+
+
+# Splunk default fields: sourcetype names the log type (like event.dataset) and host the host;
+# index, source, eventtype and splunk_server are Splunk-specific and stay vendor-qualified.
+SPLUNK_DEFAULT_FIELDS: dict[str, str | None] = {
+    "sourcetype": "event.dataset", "host": "host.name", "index": None, "source": None, "eventtype": None,
+    "splunk_server": None,
+}
 
 
 def is_unmapped(canonical_field: str) -> bool:
