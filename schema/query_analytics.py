@@ -145,11 +145,13 @@ class AnalyticsQuery:
 
     @strawberry.field(description="The technique's authoring guide, as on the reference page.")
     def authoring_guide(self, info: Info[Any, Any], technique: str, include_subtechniques: bool = False,
-                        vendors: list[Vendor] | None = None) -> AuthoringGuide:  # type: ignore[valid-type]
+                        vendors: list[Vendor] | None = None,  # type: ignore[valid-type]
+                        include_selectors: bool = False) -> AuthoringGuide:
         kg = kg_of(info)
         tid = _technique_id(info, technique)
         guide = gd.authoring_guide(kg, tid, include_subtechniques=include_subtechniques,
-                                   vendors=[v.value for v in vendors] if vendors else None)
+                                   vendors=[v.value for v in vendors] if vendors else None,
+                                   include_selectors=include_selectors)
         return AuthoringGuide.from_record(guide, kg)
 
     @strawberry.field(description="Indicators used by at least `minTechniques` of the techniques.")

@@ -10,6 +10,15 @@ from ..store import Indicator, KnowledgeGraph
 
 SAMPLES_PER_FIELD = 5
 
+# Fields that select which events a rule looks at (log type, OS, event code) rather than what it detects.
+# The guide lists them apart, like Sigma's logsource, so they don't crowd out the detection logic.
+SELECTOR_FIELDS = frozenset({
+    "event.category", "event.type", "event.kind", "event.module", "event.dataset", "event.code",
+    "data_stream.dataset", "data_stream.namespace", "data_stream.type", "host.os.type", "host.os.family",
+    "host.os.platform", "host.os.name", "winlog.channel", "winlog.provider_name", "splunk:index",
+    "splunk:source", "splunk:eventtype", "splunk:sourcetype",
+})
+
 
 @dataclass(frozen=True, slots=True)
 class FieldRow:
@@ -37,6 +46,7 @@ class AuthoringGuide:
     indicators: tuple[IndicatorRow, ...]
     exclusion_fields: tuple[FieldRow, ...]
     exclusions: tuple[IndicatorRow, ...]
+    selectors: tuple[FieldRow, ...] = ()  # event-selecting fields (SELECTOR_FIELDS), when kept apart
 
 
 def guide_rules(kg: KnowledgeGraph, technique: str, *, include_subtechniques: bool = False,
@@ -50,7 +60,7 @@ def guide_rules(kg: KnowledgeGraph, technique: str, *, include_subtechniques: bo
 
 
 def authoring_guide(kg: KnowledgeGraph, technique: str, *, include_subtechniques: bool = False,
-                    vendors: Sequence[str] | None = None) -> AuthoringGuide:
+                    vendors: Sequence[str] | None = None, include_selectors: bool = False) -> AuthoringGuide:
     """The reference page's guide for one technique, memoized on the graph.
 
     >>> from graph.testing import tiny_graph
@@ -64,15 +74,16 @@ def authoring_guide(kg: KnowledgeGraph, technique: str, *, include_subtechniques
     >>> [r.indicator.value for r in g.exclusions]
     ['explorer.exe']
     """
-    key = ("guide", technique, include_subtechniques, tuple(sorted(vendors)) if vendors is not None else None)
+    key = ("guide", technique, include_subtechniques, tuple(sorted(vendors)) if vendors is not None else None,
+           include_selectors)
     cached = kg.memo.get(key)
     if cached is None:
-        cached = kg.memo[key] = _compute(kg, technique, include_subtechniques, vendors)
+        cached = kg.memo[key] = _compute(kg, technique, include_subtechniques, vendors, include_selectors)
     return cached  # type: ignore[no-any-return]
 
 
 def _compute(kg: KnowledgeGraph, technique: str, include_subtechniques: bool,
-             vendors: Sequence[str] | None) -> AuthoringGuide:
+             vendors: Sequence[str] | None, include_selectors: bool) -> AuthoringGuide:
     techs, uids = guide_rules(kg, technique, include_subtechniques=include_subtechniques, vendors=vendors)
     events = sorted({e for uid in uids for e in kg.rule_events.get(uid, ())})
     rows: dict[bool, dict[str, list[str]]] = {False: defaultdict(list), True: defaultdict(list)}
@@ -86,9 +97,14 @@ def _compute(kg: KnowledgeGraph, technique: str, include_subtechniques: bool,
             field_ops[excluded][fld][op] += 1
     indicators = {x: _indicator_rows(kg, rows[x], excluded=x) for x in (False, True)}
     fields = {x: _field_rows(field_rules[x], field_ops[x], indicators[x]) for x in (False, True)}
+    selectors: tuple[FieldRow, ...] = ()
+    if not include_selectors:
+        selectors = tuple(r for r in fields[False] if r.field in SELECTOR_FIELDS)
+        fields[False] = tuple(r for r in fields[False] if r.field not in SELECTOR_FIELDS)
+        indicators[False] = tuple(r for r in indicators[False] if r.indicator.field not in SELECTOR_FIELDS)
     return AuthoringGuide(technique=technique, techniques=techs, vendors=tuple(vendors) if vendors else None,
                           rules=uids, events=tuple(events), fields=fields[False], indicators=indicators[False],
-                          exclusion_fields=fields[True], exclusions=indicators[True])
+                          exclusion_fields=fields[True], exclusions=indicators[True], selectors=selectors)
 
 
 def _indicator_rows(kg: KnowledgeGraph, rows: dict[str, list[str]], *, excluded: bool) -> tuple[IndicatorRow, ...]:

@@ -62,6 +62,9 @@ class AuthoringGuide:
     field_count: int
     indicator_count: int
     exclusion_fields: list[FieldUsage]
+    selector_fields: list[FieldUsage] = strawberry.field(
+        description="Event-selecting fields (event.category, host.os.type, EventID, index, ...), kept apart "
+                    "unless `includeSelectors` is true.")
     _guide: strawberry.Private[gd.AuthoringGuide]
 
     @classmethod
@@ -71,7 +74,8 @@ class AuthoringGuide:
                    events=[Event.from_record(kg.events[e], kg) for e in g.events if e in kg.events],
                    fields=[FieldUsage.from_record(r) for r in g.fields], field_count=len(g.fields),
                    indicator_count=len(g.indicators),
-                   exclusion_fields=[FieldUsage.from_record(r) for r in g.exclusion_fields], _guide=g)
+                   exclusion_fields=[FieldUsage.from_record(r) for r in g.exclusion_fields],
+                   selector_fields=[FieldUsage.from_record(r) for r in g.selectors], _guide=g)
 
     @strawberry.field(description="Top indicator values, most used under the technique first.")
     def indicators(self, info: Info[Any, Any], first: int = 50) -> list[IndicatorUsage]:
