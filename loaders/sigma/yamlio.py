@@ -1,0 +1,122 @@
+"""Safe YAML reading for Sigma files: libyaml speed, with the checks PyYAML leaves out.
+
+:func:`load_documents` composes each document with libyaml (``yaml.CSafeLoader``) and, before
+any Python object is built, walks the node graph once to reject:
+
+* duplicate mapping keys (PyYAML silently keeps the last one);
+* nesting deeper than :data:`MAX_DEPTH` (libyaml itself stops at 1000 levels, which is
+  still deep enough to overflow the recursion of downstream walkers);
+* alias "bombs" (billion laughs): the walk follows aliases as if the document were a tree and
+  gives up after :data:`MAX_NODES` nodes, so its cost is bounded whatever the input.
+
+Problems are raised as :class:`YamlError` with the 1-based line of the offending node.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import yaml
+
+MAX_DEPTH = 64
+MAX_NODES = 200_000  # nodes per document, counting aliased content every time it is used
+
+
+class YamlError(Exception):
+    """A file that is not acceptable YAML; ``line`` is 1-based when known."""
+
+    def __init__(self, message: str, line: int | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.line = line
+
+
+@dataclass(frozen=True, slots=True)
+class YamlDocument:
+    data: Any
+    line: int  # 1-based line of the document's first node
+
+
+def _line(node: yaml.Node) -> int:
+    return node.start_mark.line + 1
+
+
+def check_node(root: yaml.Node, max_depth: int = MAX_DEPTH, max_nodes: int = MAX_NODES) -> None:
+    """Raise :class:`YamlError` on duplicate keys, excessive depth or alias expansion.
+
+    >>> check_node(yaml.compose("a: 1\\nb: [1, 2]", Loader=yaml.CSafeLoader))
+    >>> check_node(yaml.compose("a: 1\\na: 2", Loader=yaml.CSafeLoader))
+    Traceback (most recent call last):
+    ...
+    loaders.sigma.yamlio.YamlError: duplicate key 'a' (first defined on line 1)
+    """
+    budget = max_nodes
+    stack: list[tuple[yaml.Node, int]] = [(root, 1)]
+    checked: set[int] = set()  # mapping nodes already checked for duplicates (shared via aliases)
+    while stack:
+        node, depth = stack.pop()
+        budget -= 1
+        if budget < 0:
+            raise YamlError(
+                f"document expands to more than {max_nodes} nodes (YAML alias bomb?)", _line(node)
+            )
+        if depth > max_depth:
+            raise YamlError(f"nesting deeper than {max_depth} levels", _line(node))
+        value = node.value
+        if isinstance(node, yaml.MappingNode):
+            if id(node) not in checked:
+                checked.add(id(node))
+                _check_duplicate_keys(value)
+            for key, item in value:
+                if not isinstance(key, yaml.ScalarNode):
+                    stack.append((key, depth + 1))
+                if not isinstance(item, yaml.ScalarNode):
+                    stack.append((item, depth + 1))
+        elif isinstance(node, yaml.SequenceNode):
+            for item in value:
+                if not isinstance(item, yaml.ScalarNode):
+                    stack.append((item, depth + 1))
+                else:
+                    budget -= 1
+
+
+def _check_duplicate_keys(pairs: list[tuple[yaml.Node, yaml.Node]]) -> None:
+    seen: dict[tuple[str, Any], int] = {}
+    for key, _ in pairs:
+        if not isinstance(key, yaml.ScalarNode):
+            continue
+        ident = (key.tag, key.value)
+        first = seen.get(ident)
+        if first is not None:
+            raise YamlError(f"duplicate key {key.value!r} (first defined on line {first})", _line(key))
+        seen[ident] = _line(key)
+
+
+def load_documents(text: str) -> list[YamlDocument]:
+    """Parse every YAML document of ``text``; empty documents are skipped.
+
+    >>> [d.line for d in load_documents("a: 1\\n---\\nb: 2\\n")]
+    [1, 3]
+    """
+    loader = yaml.CSafeLoader(text)
+    docs: list[YamlDocument] = []
+    try:
+        while loader.check_node():
+            node = loader.get_node()
+            if node is None:  # pragma: no cover - check_node() said there is one
+                continue
+            check_node(node)
+            docs.append(YamlDocument(loader.construct_document(node), _line(node)))
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark is not None else None
+        reason = " ".join(str(part) for part in (exc.context, exc.problem) if part)
+        raise YamlError(f"invalid YAML: {reason}", line) from None
+    except yaml.YAMLError as exc:
+        raise YamlError(f"invalid YAML: {exc}") from None
+    except RecursionError:  # pragma: no cover - check_node() bounds the depth first
+        raise YamlError(f"nesting deeper than {MAX_DEPTH} levels") from None
+    finally:
+        loader.dispose()
+    return docs
