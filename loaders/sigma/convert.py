@@ -86,9 +86,18 @@ def _logsource(data: dict[str, Any]) -> tuple[tuple[tuple[str, str], ...], dict[
     return pairs, {str(k): _text(v) for k, v in raw.items()}
 
 
-def line_of(text: str, needle: str) -> int | None:
-    """1-based line of the first occurrence of ``needle`` in ``text``."""
-    pos = text.find(needle)
+def line_of(text: str, needle: str, from_line: int = 1) -> int | None:
+    """1-based line of the first occurrence of ``needle`` in ``text`` at or after ``from_line``.
+
+    >>> line_of("a: 1\nb: x\nc: x\n", "x", 3)
+    3
+    """
+    start = 0
+    for _ in range(from_line - 1):
+        start = text.find("\n", start) + 1
+        if start == 0:
+            return None
+    pos = text.find(needle, start)
     return None if pos < 0 else text.count("\n", 0, pos) + 1
 
 
@@ -125,7 +134,7 @@ def build(doc: RuleDocument, *, path: str, line: int, text: str, native_id: str)
         diag(f"pySigma could not read the rule: {type(exc).__name__}: {exc}")
     if parsed is not None:
         for error in parsed.errors:
-            diag(_error_message(error), at=_error_line(error, text))
+            diag(_error_message(error), at=_error_line(error, text, line))
 
     tags = _texts(data.get("tags"))
     techniques, tactics = split_tags(tags)
@@ -148,21 +157,23 @@ def build(doc: RuleDocument, *, path: str, line: int, text: str, native_id: str)
     expanding = 0
     sigma_filter: SigmaFilter | None = None
 
-    if kind == "detection" and isinstance(parsed, SigmaRule) and not parsed.errors:
-        detection = data.get("detection") or {}
-        conditions = detection.get("condition") if isinstance(detection, dict) else None
-        query = _condition_text(conditions)
-        metadata["detections"] = (
-            [k for k in detection if k != "condition"] if isinstance(detection, dict) else []
-        )
-        predicates, expanding = _predicates(parsed.detection, None, diag, text)
-    elif kind == "filter" and isinstance(parsed, SigmaFilter) and not parsed.errors:
-        body = data.get("filter") or {}
-        query = _condition_text(body.get("condition"))
-        targets = body.get("rules")
-        metadata["filter_rules"] = targets if isinstance(targets, str) else list(_texts(targets))
-        predicates, expanding = _predicates(parsed.filter, None, diag, text)
-        sigma_filter = parsed
+    ok = parsed is not None and not parsed.errors
+    if kind == "detection":
+        detection = data.get("detection")
+        if isinstance(detection, dict):
+            query = _condition_text(detection.get("condition"))
+            metadata["detections"] = [str(k) for k in detection if k != "condition"]
+        if ok and isinstance(parsed, SigmaRule):
+            predicates, expanding = _predicates(parsed.detection, diag, text, line)
+    elif kind == "filter":
+        body = data.get("filter")
+        if isinstance(body, dict):
+            query = _condition_text(body.get("condition"))
+            targets = body.get("rules")
+            metadata["filter_rules"] = targets if isinstance(targets, str) else list(_texts(targets))
+        if ok and isinstance(parsed, SigmaFilter):
+            predicates, expanding = _predicates(parsed.filter, diag, text, line)
+            sigma_filter = parsed
     elif kind == "correlation" and isinstance(parsed, SigmaCorrelationRule) and not parsed.errors:
         body = data["correlation"]
         group_by = list(_texts(body.get("group-by")))
@@ -225,17 +236,17 @@ def _condition_text(conditions: Any) -> str | None:
     return str(conditions)
 
 
-def _predicates(detections: Any, context: str | None, diag: Any, text: str) -> tuple[tuple, int]:
+def _predicates(detections: Any, diag: Any, text: str, line: int) -> tuple[tuple, int]:
     try:
-        result = walk(detections, context=context)
+        result = walk(detections)
     except SigmaError as exc:
-        diag(_error_message(exc))
+        diag(_error_message(exc), at=line_of(text, "condition:", line))
         return (), 0
     except RecursionError:
         diag("condition nested too deeply")
         return (), 0
     for fld, placeholder in result.placeholders:
-        at = line_of(text, placeholder)
+        at = line_of(text, placeholder, line)
         diag(
             f"unresolved |expand placeholder {placeholder} in field {fld or '(keyword)'}: "
             "kept as written; a processing pipeline must define it",
@@ -245,9 +256,9 @@ def _predicates(detections: Any, context: str | None, diag: Any, text: str) -> t
     return tuple(result.predicates), result.expanding_items
 
 
-def _error_line(error: SigmaError, text: str) -> int | None:
+def _error_line(error: SigmaError, text: str, from_line: int) -> int | None:
     message = str(error.args[0]) if error.args else ""
     m = re.search(r"Unknown modifier '([^']+)'", message)
     if m:
-        return line_of(text, f"|{m.group(1)}")
+        return line_of(text, f"|{m.group(1)}", from_line)
     return None

@@ -62,7 +62,7 @@ def check_node(root: yaml.Node, max_depth: int = MAX_DEPTH, max_nodes: int = MAX
                 f"document expands to more than {max_nodes} nodes (YAML alias bomb?)", _line(node)
             )
         if depth > max_depth:
-            raise YamlError(f"nesting deeper than {max_depth} levels", _line(node))
+            raise YamlError(f"nesting deeper than {max_depth} levels (or a recursive alias)", _line(node))
         value = node.value
         if isinstance(node, yaml.MappingNode):
             if id(node) not in checked:
@@ -111,7 +111,10 @@ def load_documents(text: str) -> list[YamlDocument]:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else None
-        reason = " ".join(str(part) for part in (exc.context, exc.problem) if part)
+        context = exc.context
+        if context and exc.context_mark is not None and exc.context_mark.line + 1 != line:
+            context = f"{context} (line {exc.context_mark.line + 1})"
+        reason = " ".join(str(part) for part in (context, exc.problem) if part)
         raise YamlError(f"invalid YAML: {reason}", line) from None
     except yaml.YAMLError as exc:
         raise YamlError(f"invalid YAML: {exc}") from None
