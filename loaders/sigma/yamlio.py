@@ -107,7 +107,9 @@ def load_documents(text: str) -> list[YamlDocument]:
             if node is None:  # pragma: no cover - check_node() said there is one
                 continue
             check_node(node)
-            docs.append(YamlDocument(loader.construct_document(node), _line(node)))
+            data = loader.construct_document(node)
+            if data is not None:
+                docs.append(YamlDocument(data, _line(node)))
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else None
