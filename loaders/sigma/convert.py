@@ -14,8 +14,9 @@ from typing import Any
 
 from sigma.correlations import SigmaCorrelationRule
 from sigma.exceptions import SigmaError
-from sigma.filters import SigmaFilter
+from sigma.filters import EmptySigmaGlobalFilter, SigmaFilter
 from sigma.rule import SigmaRule
+from sigma.rule.detection import EmptySigmaDetections
 
 from loaders.records import Diagnostic, Rule, Severity, Vendor
 
@@ -89,7 +90,7 @@ def _logsource(data: dict[str, Any]) -> tuple[tuple[tuple[str, str], ...], dict[
 def line_of(text: str, needle: str, from_line: int = 1) -> int | None:
     """1-based line of the first occurrence of ``needle`` in ``text`` at or after ``from_line``.
 
-    >>> line_of("a: 1\nb: x\nc: x\n", "x", 3)
+    >>> line_of("a: 1\\nb: x\\nc: x\\n", "x", 3)
     3
     """
     start = 0
@@ -157,13 +158,13 @@ def build(doc: RuleDocument, *, path: str, line: int, text: str, native_id: str)
     expanding = 0
     sigma_filter: SigmaFilter | None = None
 
-    ok = parsed is not None and not parsed.errors
+    # metadata errors (bad id, date, status...) are reported but do not discard the detection logic
     if kind == "detection":
         detection = data.get("detection")
         if isinstance(detection, dict):
             query = _condition_text(detection.get("condition"))
             metadata["detections"] = [str(k) for k in detection if k != "condition"]
-        if ok and isinstance(parsed, SigmaRule):
+        if isinstance(parsed, SigmaRule) and not isinstance(parsed.detection, EmptySigmaDetections):
             predicates, expanding = _predicates(parsed.detection, diag, text, line)
     elif kind == "filter":
         body = data.get("filter")
@@ -171,7 +172,7 @@ def build(doc: RuleDocument, *, path: str, line: int, text: str, native_id: str)
             query = _condition_text(body.get("condition"))
             targets = body.get("rules")
             metadata["filter_rules"] = targets if isinstance(targets, str) else list(_texts(targets))
-        if ok and isinstance(parsed, SigmaFilter):
+        if isinstance(parsed, SigmaFilter) and not isinstance(parsed.filter, EmptySigmaGlobalFilter):
             predicates, expanding = _predicates(parsed.filter, diag, text, line)
             sigma_filter = parsed
     elif kind == "correlation" and isinstance(parsed, SigmaCorrelationRule) and not parsed.errors:
