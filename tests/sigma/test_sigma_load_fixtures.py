@@ -324,3 +324,14 @@ def test_unreadable_and_empty_files(tmp_path: Path) -> None:
 def test_missing_sigma_folder_gives_an_empty_result(tmp_path: Path) -> None:
     result = load(tmp_path)
     assert (result.rules, result.diagnostics, result.stats["files"]) == ([], [], 0)
+
+
+def test_bundled_sample_loads_cleanly() -> None:
+    from loaders.settings import SAMPLE_CORPUS
+
+    result = load(SAMPLE_CORPUS)
+    assert result.diagnostics == []
+    assert result.stats["files"] >= 3
+    techniques = {t for r in result.rules for t in r.techniques}
+    assert {"T1567.002", "T1059.001"} <= techniques
+    assert all(r.predicates for r in result.rules if r.rule_type == "detection")
