@@ -51,19 +51,21 @@ def check_node(root: yaml.Node, max_depth: int = MAX_DEPTH, max_nodes: int = MAX
     ...
     loaders.sigma.yamlio.YamlError: duplicate key 'a' (first defined on line 1)
     """
-    budget = max_nodes
+    budget = max_nodes  # every visit of a collection costs 1 + its number of entries
     stack: list[tuple[yaml.Node, int]] = [(root, 1)]
     checked: set[int] = set()  # mapping nodes already checked for duplicates (shared via aliases)
     while stack:
         node, depth = stack.pop()
-        budget -= 1
+        if depth > max_depth:
+            raise YamlError(f"nesting deeper than {max_depth} levels (or a recursive alias)", _line(node))
+        value = node.value
+        if isinstance(node, yaml.ScalarNode):
+            continue
+        budget -= 1 + len(value)
         if budget < 0:
             raise YamlError(
                 f"document expands to more than {max_nodes} nodes (YAML alias bomb?)", _line(node)
             )
-        if depth > max_depth:
-            raise YamlError(f"nesting deeper than {max_depth} levels (or a recursive alias)", _line(node))
-        value = node.value
         if isinstance(node, yaml.MappingNode):
             if id(node) not in checked:
                 checked.add(id(node))
@@ -73,12 +75,10 @@ def check_node(root: yaml.Node, max_depth: int = MAX_DEPTH, max_nodes: int = MAX
                     stack.append((key, depth + 1))
                 if not isinstance(item, yaml.ScalarNode):
                     stack.append((item, depth + 1))
-        elif isinstance(node, yaml.SequenceNode):
+        else:
             for item in value:
                 if not isinstance(item, yaml.ScalarNode):
                     stack.append((item, depth + 1))
-                else:
-                    budget -= 1
 
 
 def _check_duplicate_keys(pairs: list[tuple[yaml.Node, yaml.Node]]) -> None:
