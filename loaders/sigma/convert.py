@@ -233,7 +233,7 @@ def _condition_text(conditions: Any) -> str | None:
     if conditions is None:
         return None
     if isinstance(conditions, list):
-        return " | ".join(f"({c})" for c in conditions) if len(conditions) > 1 else str(conditions[0])
+        return " or ".join(f"({c})" for c in conditions) if len(conditions) > 1 else str(conditions[0])
     return str(conditions)
 
 

@@ -93,6 +93,87 @@ def _check_duplicate_keys(pairs: list[tuple[yaml.Node, yaml.Node]]) -> None:
         seen[ident] = _line(key)
 
 
+_STR = "tag:yaml.org,2002:str"
+_MAP = "tag:yaml.org,2002:map"
+_SEQ = "tag:yaml.org,2002:seq"
+_NULL = "tag:yaml.org,2002:null"
+_MERGE = "tag:yaml.org,2002:merge"
+_BUILDING = object()
+
+
+class _Unsupported(Exception):
+    """A construct the fast builder leaves to PyYAML (merge keys, !!set, !!omap, ...)."""
+
+
+class _Builder:
+    """Checks and builds one document in a single pass over the composed nodes.
+
+    Same result as ``SafeConstructor.construct_document`` (plain str/map/seq directly, other
+    scalars through the loader's constructor), with the checks of :func:`check_node`: the work is
+    bounded by ``max_nodes`` (aliased content is charged every time it is used) and the recursion
+    by ``max_depth``.
+    """
+
+    __slots__ = ("budget", "construct", "max_depth", "max_nodes", "memo")
+
+    def __init__(self, loader: yaml.CSafeLoader, max_depth: int, max_nodes: int) -> None:
+        self.construct = loader.construct_object
+        self.max_depth = max_depth
+        self.max_nodes = max_nodes
+        self.budget = max_nodes
+        self.memo: dict[int, tuple[Any, int]] = {}
+
+    def build(self, node: yaml.Node, depth: int = 1) -> Any:
+        if node.__class__ is yaml.ScalarNode:
+            tag = node.tag
+            if tag == _STR:
+                return node.value
+            if tag == _NULL:
+                return None
+            return self.construct(node)
+        hit = self.memo.get(id(node))
+        if hit is not None:  # an alias to a collection built before
+            if hit[0] is _BUILDING:
+                raise YamlError("recursive alias", _line(node))
+            self._charge(hit[1], node)
+            return hit[0]
+        if depth > self.max_depth:
+            raise YamlError(f"nesting deeper than {self.max_depth} levels", _line(node))
+        before = self.budget
+        value = node.value
+        self._charge(1 + len(value), node)
+        self.memo[id(node)] = (_BUILDING, 0)
+        result: Any
+        if node.__class__ is yaml.MappingNode and node.tag == _MAP:
+            result = {}
+            lines: dict[Any, int] = {}
+            for key_node, value_node in value:
+                if key_node.tag == _MERGE:
+                    raise _Unsupported
+                key = self.build(key_node, depth + 1)
+                try:
+                    first = lines.get(key)
+                except TypeError:
+                    raise YamlError("unhashable mapping key", _line(key_node)) from None
+                if first is not None:
+                    raise YamlError(f"duplicate key {key!r} (first defined on line {first})", _line(key_node))
+                lines[key] = _line(key_node)
+                result[key] = self.build(value_node, depth + 1)
+        elif node.__class__ is yaml.SequenceNode and node.tag == _SEQ:
+            result = [self.build(item, depth + 1) for item in value]
+        else:
+            raise _Unsupported
+        self.memo[id(node)] = (result, before - self.budget)
+        return result
+
+    def _charge(self, cost: int, node: yaml.Node) -> None:
+        self.budget -= cost
+        if self.budget < 0:
+            raise YamlError(
+                f"document expands to more than {self.max_nodes} nodes (YAML alias bomb?)", _line(node)
+            )
+
+
 def load_documents(text: str) -> list[YamlDocument]:
     """Parse every YAML document of ``text``; empty documents are skipped.
 
@@ -106,8 +187,12 @@ def load_documents(text: str) -> list[YamlDocument]:
             node = loader.get_node()
             if node is None:  # pragma: no cover - check_node() said there is one
                 continue
-            check_node(node)
-            data = loader.construct_document(node)
+            try:
+                data = _Builder(loader, MAX_DEPTH, MAX_NODES).build(node)
+            except _Unsupported:
+                check_node(node)
+                data = loader.construct_document(node)
+            loader.constructed_objects = {}
             if data is not None:
                 docs.append(YamlDocument(data, _line(node)))
     except yaml.MarkedYAMLError as exc:

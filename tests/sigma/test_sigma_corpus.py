@@ -136,3 +136,14 @@ def test_base64offset_values_are_kept_once(corpus_result: LoadResult) -> None:
     ]
     assert {p.value for p in encoded} == {f"*{p.raw}*" for p in encoded}
     assert len(rule.predicates) == 4 + 12  # plus the 12 pre-encoded UTF-16 strings
+
+
+def test_yaml_reader_matches_pyyaml_on_every_file(corpus_root: Path) -> None:
+    import yaml
+
+    from loaders.sigma.yamlio import load_documents
+
+    for path in iter_rule_files(corpus_root):
+        text = path.read_text(encoding="utf-8")
+        expected = [d for d in yaml.load_all(text, Loader=yaml.CSafeLoader) if d is not None]
+        assert [d.data for d in load_documents(text)] == expected, path

@@ -83,3 +83,25 @@ def test_alias_bomb_of_wide_mappings_is_bounded() -> None:
     text = f"a: &a {wide}\nb: &b [{', '.join(['*a'] * 100)}]\nc: [{', '.join(['*b'] * 100)}]\n"
     with pytest.raises(YamlError, match="alias bomb"):
         load_documents(text)
+
+
+def test_merge_keys_tags_and_scalars_match_pyyaml() -> None:
+    import yaml
+
+    text = (
+        "base: &x {k: 1}\nmerged:\n  <<: *x\n  j: 2\nset: !!set {a, b}\n"
+        "scalars: [yes, No, ~, 0x1F, 1_000, 1.5, 2024-01-02, '2024-01-02', \"q\"]\n"
+    )
+    (doc,) = load_documents(text)
+    assert doc.data == yaml.load(text, Loader=yaml.CSafeLoader)
+    assert doc.data["scalars"][:6] == [True, False, None, 31, 1000, 1.5]
+
+
+def test_shared_aliases_stay_shared_like_pyyaml() -> None:
+    (doc,) = load_documents("a: &a [1, 2]\nb: *a\n")
+    assert doc.data["a"] is doc.data["b"]
+
+
+def test_unhashable_key_is_an_error() -> None:
+    with pytest.raises(YamlError, match="unhashable"):
+        load_documents("? [a, b]\n: x\n")
