@@ -99,7 +99,8 @@ def load(corpus_root: Path, *, on_file: Callable[[str], None] | None = None) -> 
     """
     corpus_root = Path(corpus_root)
     # Loading allocates ~1M short-lived objects and no reference cycles worth collecting
-    # mid-way: pausing the cyclic GC saves 10-15% of the load time. The previous state is restored.
+    # mid-way: pausing the cyclic GC saves about a fifth of the load time on the SigmaHQ corpus.
+    # The previous state is restored.
     gc_was_enabled = gc.isenabled()
     gc.disable()
     try:
