@@ -87,6 +87,10 @@ def load_file(path: Path, relpath: str, seen: set[str] | None = None) -> tuple[l
         except RecursionError:
             diagnostics.append(Diagnostic(SOURCE, relpath, "rule nested too deeply", Severity.ERROR, line))
             continue
+        except Exception as exc:  # a bad file must never stop the load: report it and go on
+            message = f"unexpected error while reading the rule: {type(exc).__name__}: {exc}"
+            diagnostics.append(Diagnostic(SOURCE, relpath, message, Severity.ERROR, line))
+            continue
         built.append(item)
     return built, diagnostics
 

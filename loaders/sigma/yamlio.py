@@ -130,7 +130,12 @@ class _Builder:
                 return node.value
             if tag == _NULL:
                 return None
-            return self.construct(node)
+            try:
+                return self.construct(node)
+            except (ValueError, OverflowError) as exc:  # e.g. PyYAML on a date like 2020-13-45
+                raise YamlError(
+                    f"invalid {tag.rsplit(':', 1)[-1]} value {node.value!r}: {exc}", _line(node)
+                ) from None
         hit = self.memo.get(id(node))
         if hit is not None:  # an alias to a collection built before
             if hit[0] is _BUILDING:
@@ -205,6 +210,8 @@ def load_documents(text: str) -> list[YamlDocument]:
         raise YamlError(f"invalid YAML: {reason}", line) from None
     except yaml.YAMLError as exc:
         raise YamlError(f"invalid YAML: {exc}") from None
+    except (ValueError, OverflowError) as exc:  # PyYAML constructors (fallback path) on bad values
+        raise YamlError(f"invalid YAML value: {exc}") from None
     except RecursionError:  # pragma: no cover - check_node() bounds the depth first
         raise YamlError(f"nesting deeper than {MAX_DEPTH} levels") from None
     finally:

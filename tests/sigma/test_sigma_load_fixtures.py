@@ -335,3 +335,34 @@ def test_bundled_sample_loads_cleanly() -> None:
     techniques = {t for r in result.rules for t in r.techniques}
     assert {"T1567.002", "T1059.001"} <= techniques
     assert all(r.predicates for r in result.rules if r.rule_type == "detection")
+
+
+HEAD = "title: a\nlogsource: {product: x}\n"
+ODD_INPUTS = {
+    "bad_date.yml": HEAD + "date: 2020-13-45\ndetection:\n  sel: {a: b}\n  condition: sel\n",
+    "many_nots.yml": HEAD + "detection:\n  sel: {a: b}\n  condition: " + "not " * 2000 + "sel\n",
+    "int_key.yml": HEAD + "detection:\n  sel: {5: b}\n  condition: sel\n",
+    "dict_value.yml": HEAD + "detection:\n  sel:\n    a: {b: c}\n  condition: sel\n",
+    "bad_regex.yml": HEAD + "detection:\n  sel: {a|re: '('}\n  condition: sel\n",
+    "detection_list.yml": HEAD + "detection: [1, 2]\n",
+    "scalar.yml": "just a string\n",
+    "global_only.yml": "action: global\ntitle: g\n",
+    "bad_correlation.yml": "title: c\ncorrelation: {type: nope, rules: 5, timespan: x}\n",
+}
+
+
+def test_odd_inputs_never_stop_the_load(tmp_path: Path) -> None:
+    for name, text in ODD_INPUTS.items():
+        write(tmp_path, name, text)
+    result = load(tmp_path)
+    errors = {d.path.rsplit("/", 1)[-1]: d for d in result.diagnostics if d.severity == Severity.ERROR}
+    assert set(errors) == set(ODD_INPUTS)  # every one of them is reported
+    assert {r.path.rsplit("/", 1)[-1] for r in result.rules} == set(ODD_INPUTS) - {
+        "bad_date.yml",
+        "scalar.yml",
+        "global_only.yml",
+    }
+    assert errors["bad_date.yml"].line == 3
+    assert errors["bad_date.yml"].message.startswith("invalid timestamp value '2020-13-45'")
+    assert errors["many_nots.yml"].message == "condition nested too deeply"
+    assert all(not r.predicates for r in result.rules)
