@@ -52,9 +52,37 @@ class WalkResult:
     expanding_items: int = 0  # detection items whose values were kept unexpanded
 
 
+MAX_CONDITION_NESTING = 100
+_NESTING_TOKENS = re.compile(r"[()]|\bnot\b", re.IGNORECASE)
+
+
+def condition_nesting(condition: str) -> int:
+    """An upper bound of the parse depth: deepest parenthesis plus the number of ``not``.
+
+    >>> condition_nesting("sel and not (a or not (b))")
+    4
+    """
+    depth = deepest = nots = 0
+    for token in _NESTING_TOKENS.findall(condition):
+        if token == "(":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif token == ")":
+            depth -= 1
+        else:
+            nots += 1
+    return deepest + nots
+
+
 @lru_cache(maxsize=4096)
 def parse_condition(condition: str) -> Any:
-    """The unprocessed parse tree of a condition string (shared: callers must not mutate it)."""
+    """The unprocessed parse tree of a condition string (shared: callers must not mutate it).
+
+    Conditions nested deeper than :data:`MAX_CONDITION_NESTING` are refused before pyparsing
+    recurses into them.
+    """
+    if condition_nesting(condition) > MAX_CONDITION_NESTING:
+        raise SigmaConditionError(f"condition nested deeper than {MAX_CONDITION_NESTING} levels")
     return SigmaCondition(condition, EmptySigmaDetections()).parse(postprocess=False)
 
 

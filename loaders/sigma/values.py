@@ -15,6 +15,8 @@ escapes ``*``, ``?`` and itself; before any other character it is a plain backsl
 
 from __future__ import annotations
 
+from typing import cast
+
 from sigma.types import (
     CompareOperators,
     Placeholder,
@@ -53,7 +55,7 @@ def _render(value: SigmaString, as_glob: bool) -> str:
     out: list[str] = []
     for part in value.s:
         if part.__class__ is str:
-            out.append(part.translate(_GLOB_ESCAPES) if as_glob else part)  # type: ignore[union-attr]
+            out.append(part.translate(_GLOB_ESCAPES) if as_glob else part)
         elif part is _MULTI:
             out.append("*")
         elif part is _SINGLE:
@@ -111,9 +113,10 @@ def classify(value: SigmaType, *, keyword: bool = False) -> tuple[Operator, str 
     """
     cls = value.__class__
     if cls is SigmaString or isinstance(value, SigmaString):
+        string = cast(SigmaString, value)  # the class test above is a fast path for isinstance
         cased = cls is SigmaCasedString or (cls is not SigmaString and isinstance(value, SigmaCasedString))
-        wildcard = has_wildcard(value)
-        text = glob(value) if wildcard else literal(value)
+        wildcard = has_wildcard(string)
+        text = glob(string) if wildcard else literal(string)
         if keyword:
             return Operator.KEYWORD, text, cased, False
         return (Operator.WILDCARD if wildcard else Operator.EQ), text, cased, False

@@ -364,5 +364,5 @@ def test_odd_inputs_never_stop_the_load(tmp_path: Path) -> None:
     }
     assert errors["bad_date.yml"].line == 3
     assert errors["bad_date.yml"].message.startswith("invalid timestamp value '2020-13-45'")
-    assert errors["many_nots.yml"].message == "condition nested too deeply"
+    assert errors["many_nots.yml"].message == "SigmaConditionError: condition nested deeper than 100 levels"
     assert all(not r.predicates for r in result.rules)
