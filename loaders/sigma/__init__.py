@@ -16,6 +16,7 @@ from loaders.records import Diagnostic, LoadResult, Rule, Severity
 from .convert import Built, build
 from .documents import expand
 from .linking import apply_filters, link_correlations
+from .predicates import EXPANDING_MODIFIERS
 from .yamlio import YamlError, load_documents
 
 __all__ = ["RULE_FOLDERS", "SOURCE", "iter_rule_files", "load", "load_file"]
@@ -160,7 +161,8 @@ def _stats(
         "rules_without_predicates": sum(not r.predicates for r in detection),
         "predicates": len(predicates),
         "excluded_predicates": sum(p.excluded for p in predicates),
-        "unexpanded_items": expanding,
+        "unexpanded_items": expanding,  # detection items with windash/base64*/wide/utf16*/expand
+        "unexpanded_values": sum(1 for p in predicates if EXPANDING_MODIFIERS.intersection(p.modifiers)),
         "errors": sum(d.severity == Severity.ERROR for d in diagnostics),
         "warnings": sum(d.severity == Severity.WARNING for d in diagnostics),
     }
