@@ -27,9 +27,8 @@ def test_global_reset_and_repeat() -> None:
 
 
 def test_correlations_and_filters_ignore_the_global_template() -> None:
-    got = docs(
-        "action: global\nlevel: high\n---\ntitle: c\ncorrelation: {type: event_count}\n---\ntitle: f\nfilter: {}\n"
-    )
+    text = "action: global\nlevel: high\n---\ntitle: c\ncorrelation: {type: event_count}\n"
+    got = docs(text + "---\ntitle: f\nfilter: {}\n")
     assert [d.data for d in got] == [
         {"title": "c", "correlation": {"type": "event_count"}},
         {"title": "f", "filter": {}},
