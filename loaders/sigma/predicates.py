@@ -86,8 +86,15 @@ def parse_condition(condition: str) -> Any:
     return SigmaCondition(condition, EmptySigmaDetections()).parse(postprocess=False)
 
 
+_NAMES_CACHE: dict[tuple[type, ...], tuple[str, ...]] = {}
+
+
 def modifier_names(item: SigmaDetectionItem) -> tuple[str, ...]:
-    return tuple(_MODIFIER_NAMES.get(m, m.__name__) for m in item.modifiers)
+    key = tuple(item.modifiers)
+    names = _NAMES_CACHE.get(key)
+    if names is None:
+        names = _NAMES_CACHE[key] = tuple(_MODIFIER_NAMES.get(m, m.__name__) for m in key)
+    return names
 
 
 def walk(detections: SigmaDetections, *, context: str | None = None) -> WalkResult:
@@ -186,7 +193,7 @@ def _emit_item(item: SigmaDetectionItem, negated: bool, context: str, out: WalkR
         return
     originals: list[SigmaType] = item.original_value if item.original_value is not None else item.value
     values: list[SigmaType]
-    if EXPANDING_MODIFIERS.intersection(mods):
+    if mods and EXPANDING_MODIFIERS.intersection(mods):
         out.expanding_items += 1
         if "expand" in mods:
             for value in item.value:

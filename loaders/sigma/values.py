@@ -115,8 +115,12 @@ def classify(value: SigmaType, *, keyword: bool = False) -> tuple[Operator, str 
     if cls is SigmaString or isinstance(value, SigmaString):
         string = cast(SigmaString, value)  # the class test above is a fast path for isinstance
         cased = cls is SigmaCasedString or (cls is not SigmaString and isinstance(value, SigmaCasedString))
-        wildcard = has_wildcard(string)
-        text = glob(string) if wildcard else literal(string)
+        parts = string.s
+        if len(parts) == 1 and parts[0].__class__ is str:  # the common plain value
+            wildcard, text = False, cast(str, parts[0])
+        else:
+            wildcard = has_wildcard(string)
+            text = glob(string) if wildcard else literal(string)
         if keyword:
             return Operator.KEYWORD, text, cased, False
         return (Operator.WILDCARD if wildcard else Operator.EQ), text, cased, False
