@@ -9,6 +9,7 @@ Snapshots are pickles: only load files this program wrote (the cache folder is t
 from __future__ import annotations
 
 import copyreg
+import dataclasses
 import gc
 import hashlib
 import logging
@@ -21,6 +22,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
+from .compact import IndicatorTable, LazyRecords
 from .store import KnowledgeGraph
 
 log = logging.getLogger("detgraph")
@@ -93,10 +95,14 @@ def save(kg: KnowledgeGraph, path: Path, fp: str) -> None:
     """Write atomically: a reader never sees a half-written snapshot."""
     copyreg.pickle(MappingProxyType, _mappingproxy)  # records keep read-only metadata mappings
     path.parent.mkdir(parents=True, exist_ok=True)
-    kg.memo.clear()
+    # The networkx graph is rebuilt from the indices when first needed; rules and indicators are stored in
+    # compact forms decoded on access. Loading then costs a fraction of unpickling everything.
+    compact = dataclasses.replace(kg, g=None, rules=LazyRecords.of(kg.rules),
+                                  indicators=IndicatorTable.of(kg.indicators),
+                                  memo={})
     with tempfile.NamedTemporaryFile(dir=path.parent, delete=False, prefix=".tmp-") as tmp:
         tmp.write(MAGIC + b" " + fp.encode() + b"\n")
-        pickle.dump(kg, tmp, protocol=pickle.HIGHEST_PROTOCOL)
+        pickle.dump(compact, tmp, protocol=pickle.HIGHEST_PROTOCOL)
     os.replace(tmp.name, path)
 
 

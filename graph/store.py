@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, MutableMapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -23,16 +23,16 @@ class Indicator:
 
 @dataclass(slots=True)
 class KnowledgeGraph:
-    g: nx.MultiDiGraph
+    g: nx.MultiDiGraph | None  # None after a snapshot load until first needed: use graph.compact.graph_of
     corpus: str  # what is being served: a path, or "bundled sample"
     techniques: dict[str, Technique]
     tactics: dict[str, Tactic]  # by shortname
-    rules: dict[str, Rule]  # by uid, active and deprecated
+    rules: Mapping[str, Rule]  # by uid, active and deprecated
     diagnostics: list[Diagnostic]
     stats: dict[str, dict[str, int]] = field(default_factory=dict)
     events: dict[str, Event] = field(default_factory=dict)
     fields: dict[str, Field] = field(default_factory=dict)
-    indicators: dict[str, Indicator] = field(default_factory=dict)
+    indicators: MutableMapping[str, Indicator] | Mapping[str, Indicator] = field(default_factory=dict)
     extras: dict[str, Any] = field(default_factory=dict)
     # --- indices, computed once by the builder ---
     tactic_by_id: dict[str, str] = field(default_factory=dict)  # TA0010 -> exfiltration
@@ -83,6 +83,11 @@ class KnowledgeGraph:
         key = key.strip()
         shortname = self.tactic_by_id.get(key.upper(), key.lower().replace("_", "-").replace(" ", "-"))
         return self.tactics.get(shortname)
+
+    @staticmethod
+    def vendor_of(uid: str) -> str:
+        """The vendor of a rule uid (``sigma:<id>`` -> ``sigma``), without decoding the rule."""
+        return uid.partition(":")[0]
 
     def active_rules(self) -> Mapping[str, Rule]:
         return {uid: self.rules[uid] for uid in self.rule_order}

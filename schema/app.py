@@ -8,6 +8,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
+import threading
 from collections.abc import AsyncIterator, Callable, Sequence
 
 from starlette.applications import Starlette
@@ -17,6 +18,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from graph.compact import warm
 from graph.store import KnowledgeGraph
 
 from .playground import static_mount
@@ -48,6 +50,8 @@ def create_app(kg: KnowledgeGraph | None = None, *, loader: Callable[[], Knowled
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         graph = kg if kg is not None else loader()  # type: ignore[misc]
         app.state.kg = graph
+        # after a snapshot load, decode the lazy parts off the request path
+        threading.Thread(target=warm, args=(graph,), name="detgraph-warm", daemon=True).start()
         log.info("serving corpus: %s (%d techniques, %d rules)", graph.corpus, len(graph.techniques),
                  len(graph.rule_order))
         yield

@@ -40,7 +40,7 @@ def filter_rules(kg: KnowledgeGraph, *, vendor: str | None = None, technique: st
     else:
         uids = kg.rule_order
     if vendor is not None:
-        uids = [u for u in uids if kg.rules[u].vendor.value == vendor]
+        uids = [u for u in uids if kg.vendor_of(u) == vendor]
     if level is not None:
         uids = [u for u in uids if (kg.rules[u].level or "").lower() == level.lower()]
     if status is not None:

@@ -7,6 +7,7 @@ import pytest
 
 from graph import snapshot
 from graph.analytics.guide import authoring_guide
+from graph.compact import graph_of, materialize
 from graph.testing import tiny_graph
 from loaders.settings import SAMPLE_CORPUS
 
@@ -18,7 +19,11 @@ def test_round_trip_keeps_indices(tmp_path: Path) -> None:
     back = snapshot.load(path, "fp-1")
     assert back is not None
     assert back.indicator_rules == kg.indicator_rules and back.rule_order == kg.rule_order
-    assert sorted(back.g.edges(keys=True)) == sorted(kg.g.edges(keys=True))
+    assert back.g is None  # rebuilt from the indices on first use
+    assert sorted(graph_of(back).edges(keys=True)) == sorted(kg.g.edges(keys=True))
+    assert dict(graph_of(back).nodes(data=True)) == dict(kg.g.nodes(data=True))
+    assert back.rules["sigma:a"] == kg.rules["sigma:a"]
+    assert dict(back.indicators) == dict(kg.indicators)
     assert authoring_guide(back, "T1") == authoring_guide(kg, "T1")
 
 
@@ -63,3 +68,14 @@ def test_real_snapshot_matches_fresh_build(real_graph, tmp_path: Path) -> None:
     assert back is not None
     assert back.indicator_rules == real_graph.indicator_rules
     assert back.rules_by_technique == real_graph.rules_by_technique
+    assert dict(back.indicators) == dict(real_graph.indicators)
+    uid = real_graph.rule_order[0]
+    assert back.rules[uid] == real_graph.rules[uid] and len(back.rules) == len(real_graph.rules)
+
+
+@pytest.mark.corpus
+def test_materialized_graph_equals_built_graph(real_graph) -> None:
+    """The graph rebuilt from the indices after a snapshot load is the graph the builder made."""
+    rebuilt = materialize(real_graph)
+    assert sorted(rebuilt.edges(keys=True)) == sorted(real_graph.g.edges(keys=True))
+    assert dict(rebuilt.nodes(data=True)) == dict(real_graph.g.nodes(data=True))

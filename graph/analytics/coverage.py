@@ -38,7 +38,7 @@ def coverage(kg: KnowledgeGraph, by: str) -> list[CoverageRow]:
 def _row(kg: KnowledgeGraph, key: str, techniques: set[str], rules: set[str]) -> CoverageRow:
     vendors: dict[str, int] = defaultdict(int)
     for uid in rules:
-        vendors[kg.rules[uid].vendor.value] += 1
+        vendors[kg.vendor_of(uid)] += 1
     covered = sum(1 for t in techniques if kg.rules_by_technique.get(t))
     return CoverageRow(key=key, techniques=len(techniques), covered=covered, rules=len(rules),
                        by_vendor=tuple(sorted(vendors.items())))
@@ -56,7 +56,7 @@ def _by_tactic(kg: KnowledgeGraph) -> list[CoverageRow]:
 def _by_vendor(kg: KnowledgeGraph) -> list[CoverageRow]:
     rows = []
     for vendor in ("sigma", "elastic", "splunk"):
-        rules = {u for u in kg.rule_order if kg.rules[u].vendor.value == vendor}
+        rules = {u for u in kg.rule_order if kg.vendor_of(u) == vendor}
         if rules:
             techs = {t for u in rules for t in kg.techniques_by_rule.get(u, ())}
             rows.append(_row(kg, vendor, techs, rules))

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 
 import networkx as nx
 
+from ..compact import graph_of
 from ..store import KnowledgeGraph
 
 MAX_DEPTH = 3
@@ -24,7 +25,7 @@ def neighbors(kg: KnowledgeGraph, start: str, *, kinds: Iterable[str] | None = N
     """
     if not 1 <= depth <= MAX_DEPTH:
         raise ValueError(f"depth limit: depth must be between 1 and {MAX_DEPTH}, got {depth}")
-    g = kg.g
+    g = graph_of(kg)
     if start not in g:
         return []
     wanted = set(kinds) if kinds is not None else None
@@ -62,7 +63,7 @@ def shortest_path(kg: KnowledgeGraph, source: str, target: str, *,
     >>> shortest_path(tiny_graph(), "technique:T2", "technique:T3")
     ['technique:T2', 'rule:sigma:c', 'field:f:proc', 'rule:splunk:d', 'technique:T3']
     """
-    g = kg.g
+    g = graph_of(kg)
     if source not in g or target not in g:
         return []
     avoid = set(avoid_kinds)

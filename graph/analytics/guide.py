@@ -55,7 +55,7 @@ def guide_rules(kg: KnowledgeGraph, technique: str, *, include_subtechniques: bo
     techs = (technique, *(kg.subtechniques.get(technique, ()) if include_subtechniques else ()))
     wanted = set(vendors) if vendors is not None else None
     uids = dict.fromkeys(uid for t in techs for uid in kg.rules_by_technique.get(t, ())
-                         if wanted is None or kg.rules[uid].vendor.value in wanted)
+                         if wanted is None or kg.vendor_of(uid) in wanted)
     return techs, tuple(uids)
 
 

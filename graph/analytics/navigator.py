@@ -25,10 +25,10 @@ def navigator_layer(kg: KnowledgeGraph, *, vendor: str | None = None, tactic: st
     top = 0
     for tid in sorted(kg.rules_by_technique):
         tech = kg.techniques[tid]
-        uids = [u for u in kg.rules_by_technique[tid] if vendor is None or kg.rules[u].vendor.value == vendor]
+        uids = [u for u in kg.rules_by_technique[tid] if vendor is None or kg.vendor_of(u) == vendor]
         if not uids:
             continue
-        vendors = Counter(kg.rules[u].vendor.value for u in uids)
+        vendors = Counter(kg.vendor_of(u) for u in uids)
         inds = {i for u in uids for i, excluded in kg.rule_indicators.get(u, ()) if not excluded}
         reaches = [kg.reach(i) for i in inds]
         metadata = [
