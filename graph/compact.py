@@ -163,7 +163,12 @@ def graph_of(kg: KnowledgeGraph) -> nx.MultiDiGraph:
 
 
 def warm(kg: KnowledgeGraph) -> None:
-    """Decode what a snapshot load left lazy (the networkx graph, every rule), e.g. in a background thread."""
+    """Prepare what is computed on first use, e.g. in a background thread after start-up: the networkx graph
+    and every rule (left lazy by a snapshot load), and the default authoring guide of every technique."""
+    from .analytics.guide import authoring_guide
+
     graph_of(kg)
     for uid in kg.rules:
         kg.rules[uid]
+    for tid in kg.rules_by_technique:
+        authoring_guide(kg, tid)

@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
-from ..store import Indicator, KnowledgeGraph
+from ..store import KnowledgeGraph
 
 SAMPLES_PER_FIELD = 5
 
@@ -28,10 +29,11 @@ class FieldRow:
     samples: tuple[str, ...]  # most used values
 
 
-@dataclass(frozen=True, slots=True)
-class IndicatorRow:
-    indicator: Indicator
-    rules: tuple[str, ...]  # rules under the technique that use it
+class IndicatorRow(NamedTuple):
+    """A ranked indicator (a named tuple: guides build thousands of these)."""
+
+    indicator: str  # indicator id, see KnowledgeGraph.indicators
+    rules: list[str]  # rules under the technique that use it
     reach: int  # rules in the whole catalog that use it (same polarity)
 
 
@@ -69,10 +71,10 @@ def authoring_guide(kg: KnowledgeGraph, technique: str, *, include_subtechniques
     (('sigma:a', 'elastic:b'), ('security:4688', 'sysmon:1'))
     >>> [(r.field, r.rules, r.operators) for r in g.fields]
     [('f:proc', 2, (('eq', 2),)), ('f:cmd', 1, (('wildcard', 1),))]
-    >>> [(r.indicator.value, len(r.rules), r.reach) for r in g.indicators]
-    [('cmd.exe', 2, 4), ('rclone.exe', 2, 3), ('*copy*', 1, 1)]
-    >>> [r.indicator.value for r in g.exclusions]
-    ['explorer.exe']
+    >>> [(r.indicator, len(r.rules), r.reach) for r in g.indicators]
+    [('f:proc|eq|cmd.exe', 2, 4), ('f:proc|eq|rclone.exe', 2, 3), ('f:cmd|wildcard|*copy*', 1, 1)]
+    >>> [r.indicator for r in g.exclusions]
+    ['f:parent|eq|explorer.exe']
     """
     key = ("guide", technique, include_subtechniques, tuple(sorted(vendors)) if vendors is not None else None,
            include_selectors)
@@ -101,27 +103,33 @@ def _compute(kg: KnowledgeGraph, technique: str, include_subtechniques: bool,
     if not include_selectors:
         selectors = tuple(r for r in fields[False] if r.field in SELECTOR_FIELDS)
         fields[False] = tuple(r for r in fields[False] if r.field not in SELECTOR_FIELDS)
-        indicators[False] = tuple(r for r in indicators[False] if r.indicator.field not in SELECTOR_FIELDS)
+        indicators[False] = tuple(r for r in indicators[False] if _field_of(r.indicator) not in SELECTOR_FIELDS)
     return AuthoringGuide(technique=technique, techniques=techs, vendors=tuple(vendors) if vendors else None,
                           rules=uids, events=tuple(events), fields=fields[False], indicators=indicators[False],
                           exclusion_fields=fields[True], exclusions=indicators[True], selectors=selectors)
 
 
+def _field_of(indicator_id: str) -> str:
+    return indicator_id.partition("|")[0]
+
+
 def _indicator_rows(kg: KnowledgeGraph, rows: dict[str, list[str]], *, excluded: bool) -> tuple[IndicatorRow, ...]:
     index = kg.indicator_excluding_rules if excluded else kg.indicator_rules
-    out = [IndicatorRow(indicator=kg.indicators[iid], rules=tuple(r), reach=len(index.get(iid, ())))
-           for iid, r in rows.items()]
-    out.sort(key=lambda row: (-len(row.rules), -row.reach, row.indicator.id))
-    return tuple(out)
+    make = IndicatorRow._make
+    ranked = [make((iid, r, len(index.get(iid, ())))) for iid, r in rows.items()]
+    ranked.sort(key=lambda row: (-len(row[1]), -row[2], row[0]))
+    return tuple(ranked)
 
 
 def _field_rows(rules: dict[str, set[str]], ops: dict[str, Counter[str]],
                 indicators: tuple[IndicatorRow, ...]) -> tuple[FieldRow, ...]:
     samples: dict[str, list[str]] = defaultdict(list)
     for row in indicators:  # already ranked by use under the technique
-        values = samples[row.indicator.field]
-        if row.indicator.value and len(values) < SAMPLES_PER_FIELD:
-            values.append(row.indicator.value)
+        fld, _, rest = row.indicator.partition("|")
+        values = samples[fld]
+        value = rest.partition("|")[2]
+        if value and len(values) < SAMPLES_PER_FIELD:
+            values.append(value)
     out = [FieldRow(field=f, rules=len(r), operators=tuple(sorted(ops[f].items(), key=lambda kv: (-kv[1], kv[0]))),
                     samples=tuple(samples.get(f, ()))) for f, r in rules.items()]
     out.sort(key=lambda row: (-row.rules, row.field))

@@ -47,7 +47,7 @@ class IndicatorUsage:
 
     @classmethod
     def from_record(cls, row: gd.IndicatorRow, kg: KnowledgeGraph) -> IndicatorUsage:
-        return cls(indicator=Indicator.from_record(row.indicator, kg), rule_count=len(row.rules),
+        return cls(indicator=Indicator.from_record(kg.indicators[row.indicator], kg), rule_count=len(row.rules),
                    corpus_reach=row.reach, specific=row.reach <= len(row.rules), rule_ids=list(row.rules))
 
 
