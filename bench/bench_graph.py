@@ -66,7 +66,7 @@ def phase_serve(snapshot_file: Path, repeat: int) -> dict[str, float]:
     from graph import snapshot
     from graph.analytics.guide import authoring_guide
     from graph.analytics.overlap import overlap_matrix
-    from graph.compact import warm
+    from graph.compact import warm as warm_up
 
     start = time.perf_counter()
     kg = snapshot.load(snapshot_file, "bench")
@@ -85,7 +85,7 @@ def phase_serve(snapshot_file: Path, repeat: int) -> dict[str, float]:
         authoring_guide(kg, biggest)
         warm.append(time.perf_counter() - t0)
     t0 = time.perf_counter()
-    warm(kg)
+    warm_up(kg)
     warm_s = time.perf_counter() - t0
     named = []
     for _ in range(repeat):
@@ -139,7 +139,8 @@ def main() -> None:
           f"{serve['guide_cold_p50_ms']:>12.2f}  <= 5")
     print(f"{'authoring guide, memoized p50 (ms)':<44}{serve['guide_memo_p50_ms']:>12.4f}")
     print(f"{'warm-up after load: graph, rules, all guides (s)':<44}{serve['warm_s']:>12.2f}")
-    print(f"{'authoring guide T1059.001 after warm-up, p50 (ms)':<44}{serve['guide_t1059_001_served_p50_ms']:>12.4f}  <= 5")
+    print(f"{'authoring guide T1059.001 after warm-up, p50 (ms)':<44}"
+          f"{serve['guide_t1059_001_served_p50_ms']:>12.4f}  <= 5")
     print(f"{'all-pairs overlap, ' + str(serve['overlap_techniques']) + ' techniques (s)':<44}"
           f"{serve['overlap_all_pairs_s']:>12.3f}  <= 1")
     print(f"{'peak RSS, cold build process (MB)':<44}{build['rss_mb']:>12.0f}  <= 400")
