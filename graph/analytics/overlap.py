@@ -8,7 +8,6 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from itertools import combinations
 
 from ..store import KnowledgeGraph
 
@@ -133,28 +132,37 @@ class MatrixCell:
     jaccard: float
 
 
+def _bitsets(kg: KnowledgeGraph) -> dict[str, int]:
+    """Each technique's shared indicators as one integer bitset (memoized): pair counts become popcounts.
+
+    Only indicators used by two or more techniques get a bit; the others can't be shared by a pair.
+    """
+    cached = kg.memo.get(("indicator-bitsets",))
+    if cached is None:
+        shared = [iid for iid, techs in kg.indicator_techniques.items() if len(techs) > 1]
+        position = {iid: i for i, iid in enumerate(shared)}
+        cached = {tid: sum(1 << position[i] for i in inds if i in position)
+                  for tid, inds in kg.technique_indicator_sets.items()}
+        kg.memo[("indicator-bitsets",)] = cached
+    return cached  # type: ignore[no-any-return]
+
+
 def overlap_matrix(kg: KnowledgeGraph, techniques: Iterable[str], *, min_shared: int = 1) -> list[MatrixCell]:
-    """All pairs among ``techniques`` that share at least ``min_shared`` indicators (inverted index).
+    """All pairs among ``techniques`` that share at least ``min_shared`` indicators.
 
     >>> from graph.testing import tiny_graph
     >>> [(c.a, c.b, c.shared) for c in overlap_matrix(tiny_graph(), ["T1", "T2", "T3"])]
     [('T1', 'T2', 2), ('T1', 'T3', 1), ('T2', 'T3', 1)]
     """
-    asked = sorted(set(techniques))
-    wanted = set(asked)
-    pairs: Counter[tuple[str, str]] = Counter()
-    by_indicator: dict[str, list[str]] = defaultdict(list)
-    for tid in asked:
-        for iid in kg.technique_indicator_sets.get(tid, ()):
-            by_indicator[iid].append(tid)
-    for techs in by_indicator.values():
-        if len(techs) > 1:
-            for a, b in combinations(sorted(t for t in techs if t in wanted), 2):
-                pairs[(a, b)] += 1
+    bits = _bitsets(kg)
+    asked = [t for t in sorted(set(techniques)) if bits.get(t)]
+    sizes = {t: len(kg.technique_indicator_sets[t]) for t in asked}
+    threshold = max(1, min_shared)
     out = []
-    for (a, b), shared in pairs.items():
-        if shared >= min_shared:
-            union = len(kg.technique_indicator_sets[a]) + len(kg.technique_indicator_sets[b]) - shared
-            out.append(MatrixCell(a=a, b=b, shared=shared, jaccard=shared / union))
-    out.sort(key=lambda c: (c.a, c.b))
+    for i, a in enumerate(asked):
+        bits_a, size_a = bits[a], sizes[a]
+        for b in asked[i + 1:]:
+            shared = (bits_a & bits[b]).bit_count()
+            if shared >= threshold:
+                out.append(MatrixCell(a=a, b=b, shared=shared, jaccard=shared / (size_a + sizes[b] - shared)))
     return out
