@@ -66,6 +66,11 @@ def _strip_quotes(value: str) -> str:
     return value
 
 
+# Sysmon event 3 `Initiated` is mapped to ECS network.direction by pySigma's ecs_windows pipeline; its values
+# are booleans, ECS's are directions (what Elastic rules test: "egress", "outgoing").
+_SYSMON_INITIATED = {"true": "egress", "false": "ingress"}
+
+
 def indicator_key(vendor: str | Vendor, predicate: Predicate, canonical_field: str) -> IndicatorKey:
     """Identity of ``predicate`` as an indicator on ``canonical_field`` (see module docstring)."""
     v = vendor.value if isinstance(vendor, Vendor) else str(vendor)
@@ -94,6 +99,8 @@ def indicator_key(vendor: str | Vendor, predicate: Predicate, canonical_field: s
         m = _BASENAME_GLOB.match(value)
         if m:
             op, value = Operator.EQ, _unescape_glob(m.group(1))
+    if canonical_field == "network.direction" and op is Operator.EQ and value.lower() in _SYSMON_INITIATED:
+        value = _SYSMON_INITIATED[value.lower()]  # Sysmon's Initiated 'true'/'false' mapped onto ECS values
     fold = (not predicate.case_sensitive) or v == Vendor.SPLUNK.value
     if fold and op in _FOLDABLE:
         value = value.casefold()

@@ -164,3 +164,8 @@ def test_rule_indicators_skips_keywords(normalizer: FieldNormalizer) -> None:
     out = rule_indicators(r, normalizer)
     assert [(c, k) for _, c, k in out] == [("process.name", ("process.name", "eq", "rclone.exe"))]
     assert out[0][0].excluded
+
+
+def test_sysmon_initiated_meets_ecs_network_direction() -> None:
+    pred = Predicate(field="Initiated", operator=Operator.EQ, value="true", raw="true")
+    assert indicator_key("sigma", pred, "network.direction") == ("network.direction", "eq", "egress")
