@@ -6,8 +6,9 @@ import dataclasses
 from typing import Any
 
 import orjson
-from graphql import ExecutionResult, GraphQLError
+from graphql import GraphQLError
 from strawberry.http import GraphQLRequestData
+from strawberry.types import ExecutionResult
 
 from .persisted import PersistedQueries, PersistedQueryError
 from .playground import OfflineGraphQL
@@ -41,7 +42,7 @@ class DetgraphGraphQL(OfflineGraphQL):
     def should_render_graphql_ide(self, request: Any) -> bool:
         return "extensions" not in request.query_params and super().should_render_graphql_ide(request)
 
-    async def get_context(self, request: Any, response: Any) -> dict[str, Any]:
+    async def get_context(self, request: Any, response: Any) -> dict[str, Any]:  # type: ignore[override]
         return {"request": request, "response": response, "kg": request.app.state.kg}
 
     def encode_json(self, data: object) -> bytes:
