@@ -51,25 +51,25 @@ def tiny_graph() -> KnowledgeGraph:
 class _TinyNormalizer:
     """Fields become ``f:<field>``; events come from ``("event", id)`` logsource pairs."""
 
-    def field(self, rule, predicate):  # type: ignore[no-untyped-def]
+    def field(self, rule, predicate):
         return f"f:{predicate.field}"
 
-    def indicator(self, rule, predicate, field):  # type: ignore[no-untyped-def]
+    def indicator(self, rule, predicate, field):
         return field, predicate.operator.value, (predicate.value or "").lower()
 
-    def events(self, rule):  # type: ignore[no-untyped-def]
+    def events(self, rule):
         return tuple(v for k, v in rule.logsource if k == "event")
 
-    def recommended_events(self, technique):  # type: ignore[no-untyped-def]
+    def recommended_events(self, technique):
         return ("sysmon:1", "sysmon:22") if technique.id == "T1" else ()
 
-    def event_records(self):  # type: ignore[no-untyped-def]
+    def event_records(self):
         from loaders.records import Event
 
         return {e: Event(id=e, name=e, platform="windows", provider=e.split(":")[0])
                 for e in ("sysmon:1", "sysmon:3", "sysmon:22", "security:4688")}
 
-    def describe_field(self, field):  # type: ignore[no-untyped-def]
+    def describe_field(self, field):
         from loaders.records import Field
 
         return Field(id=field)

@@ -115,7 +115,7 @@ def limit_rules() -> tuple[type[ValidationRule], ...]:
     """The shared validation rule classes (built once, on first use)."""
     depth = QueryDepthLimiter(max_depth=MAX_DEPTH)
     aliases = MaxAliasesLimiter(max_alias_count=MAX_ALIASES)
-    return (*depth.validation_rules, *aliases.validation_rules, CostLimitRule)  # type: ignore[attr-defined]
+    return (*depth.validation_rules, *aliases.validation_rules, CostLimitRule)
 
 
 class LimitRules(AddValidationRules):

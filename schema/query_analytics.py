@@ -149,8 +149,8 @@ class AnalyticsQuery:
                         include_selectors: bool = False) -> AuthoringGuide:
         kg = kg_of(info)
         tid = _technique_id(info, technique)
-        guide = gd.authoring_guide(kg, tid, include_subtechniques=include_subtechniques,
-                                   vendors=[v.value for v in vendors] if vendors else None,
+        wanted = [v.value for v in vendors] if vendors else None  # type: ignore[attr-defined]
+        guide = gd.authoring_guide(kg, tid, include_subtechniques=include_subtechniques, vendors=wanted,
                                    include_selectors=include_selectors)
         return AuthoringGuide.from_record(guide, kg)
 

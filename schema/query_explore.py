@@ -56,7 +56,7 @@ class ExploreQuery:
         kg = kg_of(info)
         if len(text) > 200:
             raise QueryError("size limit: search text is limited to 200 characters")
-        ids = search_index(kg, text, kinds=[k.value for k in kinds] if kinds else None)
+        ids = search_index(kg, text, kinds=[k.value for k in kinds] if kinds else None)  # type: ignore[attr-defined]
         return paginate(ids, lambda i: resolve_node(kg, i), first=first, after=after)  # type: ignore[arg-type,return-value]
 
     @strawberry.field(description="Nodes within `depth` (1-3) hops of a node, in either edge direction.")
@@ -68,7 +68,8 @@ class ExploreQuery:
         if not 0 <= first <= 100:
             raise QueryError(f"page size limit: `first` must be between 0 and 100, got {first}")
         start = _valid_id(str(id))
-        found = explore.neighbors(kg, start, kinds=[k.value for k in kinds] if kinds else None, depth=depth,
+        found = explore.neighbors(kg, start, kinds=[k.value for k in kinds] if kinds else None,  # type: ignore[attr-defined]
+                                  depth=depth,
                                   limit=first)
         out = []
         for nid, dist in found:
@@ -91,7 +92,8 @@ class ExploreQuery:
         kg = kg_of(info)
         if tactic is not None and kg.tactic(tactic) is None:
             raise QueryError(f"unknown tactic: {tactic!r}")
-        return navigator_layer(kg, vendor=vendor.value if vendor else None, tactic=tactic)  # type: ignore[return-value]
+        return navigator_layer(kg, vendor=vendor.value if vendor else None,  # type: ignore[attr-defined]
+                               tactic=tactic)  # type: ignore[return-value]
 
     @strawberry.field(description="Loading diagnostics (parse failures, unresolved ids, ...).")
     def diagnostics(self, info: Info[Any, Any], vendor: str | None = None, file: str | None = None,

@@ -32,7 +32,7 @@ def coverage(kg: KnowledgeGraph, by: str) -> list[CoverageRow]:
     key = ("coverage", by)
     if key not in kg.memo:
         kg.memo[key] = {"tactic": _by_tactic, "vendor": _by_vendor, "event": _by_event}[by](kg)
-    return kg.memo[key]  # type: ignore[no-any-return]
+    return kg.memo[key]
 
 
 def _row(kg: KnowledgeGraph, key: str, techniques: set[str], rules: set[str]) -> CoverageRow:

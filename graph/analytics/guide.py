@@ -81,7 +81,7 @@ def authoring_guide(kg: KnowledgeGraph, technique: str, *, include_subtechniques
     cached = kg.memo.get(key)
     if cached is None:
         cached = kg.memo[key] = _compute(kg, technique, include_subtechniques, vendors, include_selectors)
-    return cached  # type: ignore[no-any-return]
+    return cached
 
 
 def _compute(kg: KnowledgeGraph, technique: str, include_subtechniques: bool,

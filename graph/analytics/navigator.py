@@ -20,7 +20,8 @@ def navigator_layer(kg: KnowledgeGraph, *, vendor: str | None = None, tactic: st
     >>> layer["versions"]["layer"], [(t["techniqueID"], t["tactic"], t["score"]) for t in layer["techniques"]]
     ('4.5', [('T1', 'exfiltration', 1), ('T2', 'exfiltration', 1)])
     """
-    wanted_tactic = kg.tactic(tactic).shortname if tactic and kg.tactic(tactic) else None
+    found = kg.tactic(tactic) if tactic else None
+    wanted_tactic = found.shortname if found else None
     entries = []
     top = 0
     for tid in sorted(kg.rules_by_technique):

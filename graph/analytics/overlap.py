@@ -6,7 +6,7 @@ All pair computations go through the inverted index indicator -> techniques.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from ..store import KnowledgeGraph
@@ -78,15 +78,16 @@ def overlap(kg: KnowledgeGraph, a: str, b: str) -> Overlap:
     >>> o.indicators, round(o.indicator_jaccard, 2), o.events
     (('f:proc|eq|cmd.exe', 'f:proc|eq|rclone.exe'), 0.67, ())
     """
-    sets = {}
-    for kind, index in (("indicators", kg.technique_indicator_sets), ("fields", kg.technique_field_sets)):
-        sets[kind] = (frozenset(index.get(a, ())), frozenset(index.get(b, ())))
-    sets["events"] = (frozenset(kg.technique_events.get(a, ())), frozenset(kg.technique_events.get(b, ())))
-    sets["rules"] = (frozenset(kg.rules_by_technique.get(a, ())), frozenset(kg.rules_by_technique.get(b, ())))
+    def pair(index: Mapping[str, Iterable[str]]) -> tuple[frozenset[str], frozenset[str]]:
+        return frozenset(index.get(a, ())), frozenset(index.get(b, ()))
+
+    inds, flds = pair(kg.technique_indicator_sets), pair(kg.technique_field_sets)
+    evts, rules = pair(kg.technique_events), pair(kg.rules_by_technique)
     return Overlap(
-        a=a, b=b,
-        **{k: tuple(sorted(x & y)) for k, (x, y) in sets.items()},
-        **{f"{k[:-1]}_jaccard": jaccard(x, y) for k, (x, y) in sets.items()},
+        a=a, b=b, indicators=tuple(sorted(inds[0] & inds[1])), fields=tuple(sorted(flds[0] & flds[1])),
+        events=tuple(sorted(evts[0] & evts[1])), rules=tuple(sorted(rules[0] & rules[1])),
+        indicator_jaccard=jaccard(*inds), field_jaccard=jaccard(*flds), event_jaccard=jaccard(*evts),
+        rule_jaccard=jaccard(*rules),
     )
 
 
@@ -144,7 +145,7 @@ def _bitsets(kg: KnowledgeGraph) -> dict[str, int]:
         cached = {tid: sum(1 << position[i] for i in inds if i in position)
                   for tid, inds in kg.technique_indicator_sets.items()}
         kg.memo[("indicator-bitsets",)] = cached
-    return cached  # type: ignore[no-any-return]
+    return cached
 
 
 def overlap_matrix(kg: KnowledgeGraph, techniques: Iterable[str], *, min_shared: int = 1) -> list[MatrixCell]:

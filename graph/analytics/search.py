@@ -24,7 +24,7 @@ def words(text: str) -> set[str]:
 def _index(kg: KnowledgeGraph) -> dict[str, frozenset[str]]:
     cached = kg.memo.get(("search-index",))
     if cached is not None:
-        return cached  # type: ignore[no-any-return]
+        return cached
     postings: dict[str, set[str]] = defaultdict(set)
     texts = dict(kg.search_text)
     for tactic in kg.tactics.values():
