@@ -52,7 +52,7 @@ def create_app(kg: KnowledgeGraph | None = None, *, loader: Callable[[], Knowled
         app.state.kg = graph
         # after a snapshot load, decode the lazy parts off the request path
         threading.Thread(target=warm, args=(graph,), name="detgraph-warm", daemon=True).start()
-        log.info("serving corpus: %s (%d techniques, %d rules)", graph.corpus, len(graph.techniques),
+        log.info("serving corpus: %s (%d techniques, %d active rules)", graph.corpus, len(graph.technique_order),
                  len(graph.rule_order))
         yield
 

@@ -28,8 +28,10 @@ def _progress_factory(console_err: bool = True) -> tuple[Callable[[str, int], Ca
     return factory, progress
 
 
-def choose_corpus(explicit: str | None) -> tuple[Path, str]:
-    """The corpus to serve and its label; the bundled sample when nothing is configured or found."""
+def choose_corpus(explicit: str | None, *, sample: bool = False) -> tuple[Path, str]:
+    """The corpus to serve and its label; the bundled sample when asked, or when nothing is configured or found."""
+    if sample:
+        return SAMPLE_CORPUS, f"bundled sample ({SAMPLE_CORPUS})"
     if explicit:
         root = Path(explicit)
         if not (root / "attack").is_dir():
@@ -42,12 +44,12 @@ def choose_corpus(explicit: str | None) -> tuple[Path, str]:
 
 
 def load_graph(explicit: str | None, *, show_progress: bool = True, snapshot: bool = True,
-               cache_dir: str | None = None) -> KnowledgeGraph:
+               cache_dir: str | None = None, sample: bool = False) -> KnowledgeGraph:
     """Build the graph of the chosen corpus, or load its current snapshot."""
     from graph.pipeline import build_from_corpus
     from graph.snapshot import load_or_build
 
-    root, label = choose_corpus(explicit)
+    root, label = choose_corpus(explicit, sample=sample)
     logging.getLogger("detgraph").info("loading corpus: %s", label)
 
     def build() -> KnowledgeGraph:
@@ -68,7 +70,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     from .app import cors_origins_from_env, create_app
 
-    kg = load_graph(args.corpus, snapshot=not args.no_snapshot, cache_dir=args.cache_dir)
+    kg = load_graph(args.corpus, snapshot=not args.no_snapshot, cache_dir=args.cache_dir, sample=args.sample)
     origins = args.cors_origin or cors_origins_from_env()
     uvicorn.run(create_app(kg, cors_origins=origins), host=args.host, port=args.port, log_level=args.log_level)
     return 0
@@ -82,7 +84,7 @@ def cmd_schema(args: argparse.Namespace) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    kg = load_graph(args.corpus, show_progress=not args.quiet, snapshot=False)
+    kg = load_graph(args.corpus, show_progress=not args.quiet, snapshot=False, sample=args.sample)
     errors = [d for d in kg.diagnostics if d.severity is Severity.ERROR]
     shown = [d for d in kg.diagnostics if args.warnings or d.severity is Severity.ERROR]
     for diag in shown[: args.limit] if args.limit else shown:
@@ -108,12 +110,14 @@ def cmd_fetch(args: argparse.Namespace) -> int:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="detgraph", description="GraphQL knowledge graph over detection content")
     sub = parser.add_subparsers(dest="command", required=True)
-    corpus_help = f"corpus folder (attack/, sigma/, elastic/, splunk/); default ${ENV_VAR} or ../shared/corpus"
+    corpus_help = (f"corpus folder (attack/, sigma/, elastic/, splunk/); default ${ENV_VAR}, else ../shared/corpus, "
+                   "else the bundled sample")
 
     serve = sub.add_parser("serve", help="serve GraphQL and the playground at /graphql")
-    serve.add_argument("--host", default="127.0.0.1")
-    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--host", default="127.0.0.1", help="default: %(default)s")
+    serve.add_argument("--port", type=int, default=8000, help="default: %(default)s")
     serve.add_argument("--corpus", help=corpus_help)
+    serve.add_argument("--sample", action="store_true", help="serve the small sample bundled in the package")
     serve.add_argument("--log-level", default="info")
     serve.add_argument("--no-snapshot", action="store_true", help="always reparse the corpus")
     serve.add_argument("--cache-dir", help="snapshot folder; default $DETGRAPH_CACHE or ~/.cache/detgraph")
@@ -126,6 +130,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     check = sub.add_parser("check", help="load the corpus, print diagnostics, exit 1 on errors")
     check.add_argument("--corpus", help=corpus_help)
+    check.add_argument("--sample", action="store_true", help="check the small sample bundled in the package")
     check.add_argument("--warnings", action="store_true", help="print warnings too")
     check.add_argument("--limit", type=int, default=0, help="print at most N diagnostics")
     check.add_argument("--quiet", action="store_true", help="no progress bars")

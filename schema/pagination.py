@@ -44,6 +44,21 @@ class Connection(Generic[T]):
         return [edge.node for edge in self.edges]
 
 
+def page_size(first: int, name: str = "first", maximum: int = MAX_PAGE) -> int:
+    """Check a list argument's size; too large or negative is an error that names the limit.
+
+    >>> page_size(10)
+    10
+    >>> page_size(500, maximum=100)
+    Traceback (most recent call last):
+    ...
+    schema.pagination.PaginationError: page size limit: `first` must be between 0 and 100, got 500
+    """
+    if not 0 <= first <= maximum:
+        raise PaginationError(f"page size limit: `{name}` must be between 0 and {maximum}, got {first}")
+    return first
+
+
 def encode_cursor(offset: int) -> str:
     return base64.b64encode(f"offset:{offset}".encode()).decode()
 

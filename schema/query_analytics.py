@@ -14,12 +14,12 @@ from graph.analytics import overlap as ov
 from loaders.errors import DetgraphError
 
 from .context import kg_of
-from .pagination import Connection, paginate
+from .pagination import Connection, page_size, paginate
 from .types.analytics import AuthoringGuide, CoverageRow, Overlap, OverlapCell, SharedIndicator, SimilarTechnique
 from .types.catalog import Event, Field, Indicator
 from .types.rules import Vendor
 
-MAX_TECHNIQUES = 200
+MAX_TECHNIQUES = 1_000  # every technique fits: an all-pairs matrix takes well under a second
 
 
 class QueryError(DetgraphError):
@@ -42,8 +42,10 @@ def _technique_ids(info: Info[Any, Any], techniques: list[str] | None, tactic: s
         if found is None:
             raise QueryError(f"unknown tactic: {tactic!r}")
         ids = list(kg.techniques_by_tactic.get(found.shortname, ()))
+    elif techniques:
+        ids = [_technique_id(info, t) for t in techniques]
     else:
-        ids = [_technique_id(info, t) for t in techniques or ()]
+        raise QueryError("give `techniques` (a list of ATT&CK ids) or a `tactic`")
     if len(ids) > MAX_TECHNIQUES:
         raise QueryError(f"size limit: at most {MAX_TECHNIQUES} techniques per request, got {len(ids)}")
     return list(dict.fromkeys(ids))
@@ -159,7 +161,7 @@ class AnalyticsQuery:
                           first: int = 50) -> list[SharedIndicator]:
         kg = kg_of(info)
         ids = _technique_ids(info, techniques, None)
-        found = ov.shared_indicators(kg, ids, min_techniques=min_techniques)[: max(0, min(first, 500))]
+        found = ov.shared_indicators(kg, ids, min_techniques=min_techniques)[: page_size(first, maximum=500)]
         return [SharedIndicator.from_record(s, kg) for s in found]
 
     @strawberry.field(description="What two techniques share: indicators, fields, events and rules, with Jaccard.")
@@ -170,7 +172,7 @@ class AnalyticsQuery:
     @strawberry.field(description="The techniques most similar to one, by indicator Jaccard, with evidence.")
     def similar_techniques(self, info: Info[Any, Any], technique: str, first: int = 10) -> list[SimilarTechnique]:
         kg = kg_of(info)
-        found = ov.similar_techniques(kg, _technique_id(info, technique), first=max(0, min(first, 100)))
+        found = ov.similar_techniques(kg, _technique_id(info, technique), first=page_size(first))
         return [SimilarTechnique.from_record(s, kg) for s in found]
 
     @strawberry.field(description="Pairwise indicator overlap over a list of techniques or a tactic.")

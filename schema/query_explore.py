@@ -14,7 +14,7 @@ from graph.analytics.search import search as search_index
 from graph.ids import Kind, split_id
 
 from .context import kg_of
-from .pagination import Connection, paginate
+from .pagination import Connection, page_size, paginate
 from .query_analytics import QueryError
 from .resolvers import resolve_node
 from .types.node import Node
@@ -65,8 +65,7 @@ class ExploreQuery:
         kg = kg_of(info)
         if not 1 <= depth <= explore.MAX_DEPTH:
             raise QueryError(f"depth limit: depth must be between 1 and {explore.MAX_DEPTH}, got {depth}")
-        if not 0 <= first <= 100:
-            raise QueryError(f"page size limit: `first` must be between 0 and 100, got {first}")
+        page_size(first)
         start = _valid_id(str(id))
         found = explore.neighbors(kg, start, kinds=[k.value for k in kinds] if kinds else None,  # type: ignore[attr-defined]
                                   depth=depth,
@@ -101,7 +100,7 @@ class ExploreQuery:
                     after: str | None = None) -> Connection[Diagnostic]:
         kg = kg_of(info)
         sel = [d for d in kg.diagnostics if (vendor is None or d.source == vendor)
-               and (file is None or file in d.path) and (severity is None or d.severity.value == severity)]
+               and (file is None or file in d.path) and (severity is None or d.severity.value == severity.lower())]
         return paginate(sel, lambda d: Diagnostic(source=d.source, path=d.path, line=d.line,
                                                   severity=d.severity.value, message=d.message, rule_id=d.rule_id),
                         first=first, after=after)

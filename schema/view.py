@@ -8,6 +8,7 @@ from typing import Any
 import orjson
 from graphql import GraphQLError
 from strawberry.http import GraphQLRequestData
+from strawberry.http.base import HTTPException
 from strawberry.types import ExecutionResult
 
 from .persisted import PersistedQueries, PersistedQueryError
@@ -47,6 +48,12 @@ class DetgraphGraphQL(OfflineGraphQL):
 
     def encode_json(self, data: object) -> bytes:
         return orjson.dumps(data)
+
+    def decode_json(self, data: str | bytes) -> object:
+        try:
+            return orjson.loads(data)
+        except orjson.JSONDecodeError as exc:  # also invalid UTF-8
+            raise HTTPException(400, f"request is not valid JSON (UTF-8): {exc}") from None
 
     async def execute_single(self, request: Any, request_adapter: Any, sub_response: Any, context: Any,
                              root_value: Any, request_data: GraphQLRequestData) -> ExecutionResult:

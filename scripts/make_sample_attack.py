@@ -16,7 +16,8 @@ from pathlib import Path
 KEEP = {
     "T1567", "T1567.001", "T1567.002", "T1059", "T1059.001", "T1059.003", "T1566", "T1566.001",
     "T1053", "T1053.005", "T1105", "T1071", "T1071.004", "T1048", "T1027", "T1027.005", "T1066",
-    "T1003", "T1003.001", "T1218", "T1218.011",
+    "T1003", "T1003.001", "T1218", "T1218.011", "T1048.003", "T1110", "T1110.003", "T1087", "T1087.001",
+    "T1020",
 }
 OUT = Path(__file__).resolve().parent.parent / "loaders" / "sample" / "attack" / "enterprise-attack.json"
 DROP_KEYS = {"description", "x_mitre_detection", "external_references_extra"}

@@ -30,7 +30,8 @@ def test_check_on_bundled_sample(capsys: pytest.CaptureFixture[str], monkeypatch
     monkeypatch.setenv("DETGRAPH_CORPUS", str(tmp_path / "absent"))
     assert main(["check", "--quiet"]) == 0
     out = capsys.readouterr().out
-    assert "corpus: bundled sample" in out and "0 errors" in out
+    assert "corpus: bundled sample" in out and "0 errors, 0 warnings" in out
+    assert main(["check", "--sample", "--quiet"]) == 0  # asked for explicitly
 
 
 def test_check_reports_missing_corpus(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:

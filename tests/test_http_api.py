@@ -126,3 +126,19 @@ def test_response_cache_serves_repeats_and_never_caches_errors() -> None:
         assert hit.headers["cache-control"] == "public, max-age=300" and cache.hits == 2
         page = c.get("/graphql", headers={"accept": "text/html"})
         assert page.status_code == 200 and "text/html" in page.headers["content-type"]
+
+
+def test_bad_bodies_get_400_and_service_keeps_answering(client: TestClient) -> None:
+    not_utf8 = client.post("/graphql", content=b'{"query": "\xff\xfe"}', headers={"content-type": "application/json"})
+    assert not_utf8.status_code == 400 and "not valid JSON" in not_utf8.text
+    broken = client.post("/graphql", content=b'{"query": ', headers={"content-type": "application/json"})
+    assert broken.status_code == 400
+    assert client.post("/graphql", json={"query": QUERY}).json() == {"data": {"technique": {"name": "One"}}}
+
+
+def test_nested_list_sizes_are_checked(client: TestClient) -> None:
+    too_many = client.post("/graphql", json={"query": '{ similarTechniques(technique: "T1", first: 1000) '
+                                                      "{ jaccard } }"}).json()
+    assert "page size limit: `first` must be between 0 and 100, got 1000" in too_many["errors"][0]["message"]
+    nothing = client.post("/graphql", json={"query": "{ overlapMatrix { a } }"}).json()
+    assert "give `techniques`" in nothing["errors"][0]["message"]

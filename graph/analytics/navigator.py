@@ -44,7 +44,7 @@ def navigator_layer(kg: KnowledgeGraph, *, vendor: str | None = None, tactic: st
                 continue
             top = max(top, len(uids))
             entries.append({"techniqueID": tid, "tactic": shortname, "score": len(uids),
-                            "comment": f"{len(uids)} rules", "enabled": True, "metadata": metadata,
+                            "comment": f"{len(uids)} rule{'s' if len(uids) != 1 else ''}", "enabled": True, "metadata": metadata,
                             "showSubtechniques": False})
     name = "detgraph rule coverage" + (f" ({vendor})" if vendor else "")
     name += f" [{wanted_tactic}]" if wanted_tactic else ""

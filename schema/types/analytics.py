@@ -12,10 +12,13 @@ from graph.analytics import guide as gd
 from graph.analytics import overlap as ov
 from graph.store import KnowledgeGraph
 from schema.context import kg_of
+from schema.pagination import page_size
 
 from .attack import Technique
 from .catalog import Event, Indicator
 from .rules import RuleGroup, group_rules_by_uid
+
+GUIDE_PAGE = 1000  # a guide lists up to this many indicators or exclusions per request
 
 
 @strawberry.type(description="How often one operator is used on a field.")
@@ -80,12 +83,12 @@ class AuthoringGuide:
     @strawberry.field(description="Top indicator values, most used under the technique first.")
     def indicators(self, info: Info[Any, Any], first: int = 50) -> list[IndicatorUsage]:
         kg = kg_of(info)
-        return [IndicatorUsage.from_record(r, kg) for r in self._guide.indicators[: max(0, min(first, 500))]]
+        return [IndicatorUsage.from_record(r, kg) for r in self._guide.indicators[: page_size(first, maximum=GUIDE_PAGE)]]
 
     @strawberry.field(description="What the rules exclude (predicates under NOT / filters), kept apart.")
     def exclusions(self, info: Info[Any, Any], first: int = 50) -> list[IndicatorUsage]:
         kg = kg_of(info)
-        return [IndicatorUsage.from_record(r, kg) for r in self._guide.exclusions[: max(0, min(first, 500))]]
+        return [IndicatorUsage.from_record(r, kg) for r in self._guide.exclusions[: page_size(first, maximum=GUIDE_PAGE)]]
 
     @strawberry.field(description="The rules the guide is computed over, grouped by vendor.")
     def rules(self, info: Info[Any, Any]) -> list[RuleGroup]:

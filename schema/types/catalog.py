@@ -11,6 +11,7 @@ from graph.ids import Kind, node_id
 from graph.store import Indicator as IndicatorRecord
 from loaders import records
 from schema.context import kg_of
+from schema.pagination import page_size
 
 from .node import Node
 
@@ -33,7 +34,7 @@ def _rules(info: Info[Any, Any], uids: Any, first: int) -> list[Rule]:
     from .rules import Rule
 
     kg = kg_of(info)
-    return [Rule.from_record(kg.rules[u]) for u in list(uids)[: max(0, min(first, 100))]]
+    return [Rule.from_record(kg.rules[u]) for u in list(uids)[: page_size(first)]]
 
 
 @strawberry.type(description="A vendor's spelling of a canonical field.")
@@ -93,7 +94,7 @@ class Field(Node):
     @strawberry.field(description="Most used indicator values on this field, by corpus reach.")
     def top_values(self, info: Info[Any, Any], first: int = 10) -> list[Indicator]:
         kg = kg_of(info)
-        ids = kg.field_indicators.get(self.name, ())[: max(0, min(first, 100))]
+        ids = kg.field_indicators.get(self.name, ())[: page_size(first)]
         return [Indicator.from_record(kg.indicators[i], kg) for i in ids]
 
 
