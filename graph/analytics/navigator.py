@@ -43,9 +43,9 @@ def navigator_layer(kg: KnowledgeGraph, *, vendor: str | None = None, tactic: st
             if wanted_tactic is not None and shortname != wanted_tactic:
                 continue
             top = max(top, len(uids))
-            entries.append({"techniqueID": tid, "tactic": shortname, "score": len(uids),
-                            "comment": f"{len(uids)} rule{'s' if len(uids) != 1 else ''}", "enabled": True, "metadata": metadata,
-                            "showSubtechniques": False})
+            comment = f"{len(uids)} rule{'s' if len(uids) != 1 else ''}"
+            entries.append({"techniqueID": tid, "tactic": shortname, "score": len(uids), "comment": comment,
+                            "enabled": True, "metadata": metadata, "showSubtechniques": False})
     name = "detgraph rule coverage" + (f" ({vendor})" if vendor else "")
     name += f" [{wanted_tactic}]" if wanted_tactic else ""
     return {

@@ -83,12 +83,14 @@ class AuthoringGuide:
     @strawberry.field(description="Top indicator values, most used under the technique first.")
     def indicators(self, info: Info[Any, Any], first: int = 50) -> list[IndicatorUsage]:
         kg = kg_of(info)
-        return [IndicatorUsage.from_record(r, kg) for r in self._guide.indicators[: page_size(first, maximum=GUIDE_PAGE)]]
+        rows = self._guide.indicators[: page_size(first, maximum=GUIDE_PAGE)]
+        return [IndicatorUsage.from_record(r, kg) for r in rows]
 
     @strawberry.field(description="What the rules exclude (predicates under NOT / filters), kept apart.")
     def exclusions(self, info: Info[Any, Any], first: int = 50) -> list[IndicatorUsage]:
         kg = kg_of(info)
-        return [IndicatorUsage.from_record(r, kg) for r in self._guide.exclusions[: page_size(first, maximum=GUIDE_PAGE)]]
+        rows = self._guide.exclusions[: page_size(first, maximum=GUIDE_PAGE)]
+        return [IndicatorUsage.from_record(r, kg) for r in rows]
 
     @strawberry.field(description="The rules the guide is computed over, grouped by vendor.")
     def rules(self, info: Info[Any, Any]) -> list[RuleGroup]:
