@@ -12,6 +12,15 @@ from loaders.records import Event, Field, Predicate, Rule, Technique
 
 KEYWORD_FIELD = "keyword"
 
+# Fields that select which events a rule looks at (log type, OS, event code) rather than what it detects.
+# The guide lists them apart, like Sigma's logsource, so they don't crowd out the detection logic.
+SELECTOR_FIELDS = frozenset({
+    "event.category", "event.type", "event.kind", "event.module", "event.dataset", "event.code",
+    "data_stream.dataset", "data_stream.namespace", "data_stream.type", "host.os.type", "host.os.family",
+    "host.os.platform", "host.os.name", "winlog.channel", "winlog.provider_name", "splunk:index",
+    "splunk:source", "splunk:eventtype", "splunk:sourcetype",
+})
+
 
 class Normalizer(Protocol):
     def field(self, rule: Rule, predicate: Predicate) -> str:
