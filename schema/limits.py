@@ -38,8 +38,7 @@ from strawberry.extensions import (
     ValidationCache,
 )
 
-from loaders.errors import DetgraphError
-
+from .errors import QueryError
 from .pagination import DEFAULT_PAGE, MAX_PAGE, PaginationError
 
 log = logging.getLogger("detgraph.graphql")
@@ -123,7 +122,7 @@ class LimitRules(AddValidationRules):
         super().__init__(list(limit_rules()))
 
 
-CLIENT_ERRORS = (DetgraphError, PaginationError)
+CLIENT_ERRORS: tuple[type[Exception], ...] = (QueryError, PaginationError)
 
 
 def should_mask(error: GraphQLError) -> bool:

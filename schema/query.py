@@ -12,8 +12,9 @@ from strawberry.types import ExecutionContext, Info
 from graph.ids import Kind, split_id
 
 from .context import kg_of
+from .errors import QueryError
 from .pagination import Connection, paginate
-from .query_analytics import AnalyticsQuery, QueryError
+from .query_analytics import AnalyticsQuery
 from .query_explore import ExploreQuery
 from .resolvers import filter_rules, filter_techniques, resolve_node
 from .types.attack import Tactic, Technique

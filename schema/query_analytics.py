@@ -11,21 +11,15 @@ from strawberry.types import Info
 from graph.analytics import coverage as cov
 from graph.analytics import guide as gd
 from graph.analytics import overlap as ov
-from loaders.errors import DetgraphError
 
 from .context import kg_of
+from .errors import QueryError
 from .pagination import Connection, page_size, paginate
 from .types.analytics import AuthoringGuide, CoverageRow, Overlap, OverlapCell, SharedIndicator, SimilarTechnique
 from .types.catalog import Event, Field, Indicator
 from .types.rules import Vendor
 
 MAX_TECHNIQUES = 1_000  # every technique fits: an all-pairs matrix takes well under a second
-
-
-class QueryError(DetgraphError):
-    """A bad argument; the message is shown to the client as is."""
-
-    source = "query"
 
 
 def _technique_id(info: Info[Any, Any], technique: str) -> str:
@@ -161,7 +155,7 @@ class AnalyticsQuery:
                           first: int = 50) -> list[SharedIndicator]:
         kg = kg_of(info)
         ids = _technique_ids(info, techniques, None)
-        found = ov.shared_indicators(kg, ids, min_techniques=min_techniques)[: page_size(first, maximum=500)]
+        found = ov.shared_indicators(kg, ids, min_techniques=min_techniques, first=page_size(first, maximum=500))
         return [SharedIndicator.from_record(s, kg) for s in found]
 
     @strawberry.field(description="What two techniques share: indicators, fields, events and rules, with Jaccard.")

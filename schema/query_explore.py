@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from enum import Enum
 from typing import Annotated, Any
 
 import strawberry
@@ -14,13 +15,14 @@ from graph.analytics.search import search as search_index
 from graph.ids import Kind, split_id
 
 from .context import kg_of
+from .errors import QueryError
 from .pagination import Connection, page_size, paginate
-from .query_analytics import QueryError
 from .resolvers import resolve_node
 from .types.node import Node
 from .types.rules import Vendor
 
-NodeKind = strawberry.enum(Kind, name="NodeKind", description="Kinds of graph nodes.")
+NodeKind = strawberry.enum(Enum("NodeKind", {k.name: k.value for k in Kind if k is not Kind.VENDOR}),  # type: ignore[misc]
+                           name="NodeKind", description="Kinds of graph nodes that have a GraphQL type.")
 
 
 @strawberry.type(description="A node reached from the start node, with its distance in hops.")
@@ -41,9 +43,11 @@ class Diagnostic:
 
 def _valid_id(value: str) -> str:
     try:
-        split_id(value)
+        kind, _ = split_id(value)
     except ValueError as exc:
         raise QueryError(str(exc)) from None
+    if kind == Kind.VENDOR.value:
+        raise QueryError(f"{value!r}: vendor nodes are hubs, not queryable nodes; filter rules by vendor instead")
     return value
 
 
@@ -67,9 +71,8 @@ class ExploreQuery:
             raise QueryError(f"depth limit: depth must be between 1 and {explore.MAX_DEPTH}, got {depth}")
         page_size(first)
         start = _valid_id(str(id))
-        found = explore.neighbors(kg, start, kinds=[k.value for k in kinds] if kinds else None,  # type: ignore[attr-defined]
-                                  depth=depth,
-                                  limit=first)
+        wanted = [k.value for k in kinds or NodeKind]  # type: ignore[attr-defined]
+        found = explore.neighbors(kg, start, kinds=wanted, depth=depth, limit=first)
         out = []
         for nid, dist in found:
             node = resolve_node(kg, nid)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from graph.ids import Kind, split_id
 from graph.store import KnowledgeGraph
 
+from .errors import QueryError
 from .types.attack import Tactic, Technique
 from .types.catalog import Event, Field, Indicator
 from .types.node import Node
@@ -17,7 +18,9 @@ def filter_techniques(kg: KnowledgeGraph, *, tactic: str | None = None, platform
     ids: list[str] | tuple[str, ...] = kg.technique_order
     if tactic is not None:
         found = kg.tactic(tactic)
-        allowed = set(kg.techniques_by_tactic.get(found.shortname, ())) if found else set()
+        if found is None:
+            raise QueryError(f"unknown tactic: {tactic!r}")
+        allowed = set(kg.techniques_by_tactic.get(found.shortname, ()))
         ids = [t for t in ids if t in allowed]
     if platform is not None:
         wanted = platform.strip().lower()

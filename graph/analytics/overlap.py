@@ -32,27 +32,27 @@ class SharedIndicator:
     reach: int
 
 
-def shared_indicators(kg: KnowledgeGraph, techniques: Sequence[str], *,
-                      min_techniques: int = 2) -> list[SharedIndicator]:
+def shared_indicators(kg: KnowledgeGraph, techniques: Sequence[str], *, min_techniques: int = 2,
+                      first: int | None = None) -> list[SharedIndicator]:
     """Indicators used by at least ``min_techniques`` of ``techniques``, with the rules behind each side.
+
+    Ranked by how many of the techniques share it, then by corpus reach, lowest (most specific) first.
 
     >>> from graph.testing import tiny_graph
     >>> [(s.indicator, s.techniques) for s in shared_indicators(tiny_graph(), ["T1", "T2", "T3"])]
     [('f:proc|eq|cmd.exe', ('T1', 'T2', 'T3')), ('f:proc|eq|rclone.exe', ('T1', 'T2'))]
     """
-    asked = list(dict.fromkeys(techniques))
     counts: dict[str, list[str]] = defaultdict(list)
-    for tid in asked:
+    for tid in dict.fromkeys(techniques):
         for iid in kg.technique_indicator_sets.get(tid, ()):
             counts[iid].append(tid)
+    wanted = max(1, min_techniques)
+    ranked = sorted(((-len(techs), kg.reach(iid), iid) for iid, techs in counts.items() if len(techs) >= wanted))
     out = []
-    for iid, techs in counts.items():
-        if len(techs) < max(1, min_techniques):
-            continue
-        rules = tuple((t, tuple(u for u in kg.rules_by_technique.get(t, ()) if u in set(kg.indicator_rules[iid])))
-                      for t in techs)
-        out.append(SharedIndicator(indicator=iid, techniques=tuple(techs), rules=rules, reach=kg.reach(iid)))
-    out.sort(key=lambda s: (-len(s.techniques), -s.reach, s.indicator))
+    for _, reach, iid in ranked[:first]:
+        users = frozenset(kg.indicator_rules.get(iid, ()))
+        rules = tuple((t, tuple(u for u in kg.rules_by_technique.get(t, ()) if u in users)) for t in counts[iid])
+        out.append(SharedIndicator(indicator=iid, techniques=tuple(counts[iid]), rules=rules, reach=reach))
     return out
 
 

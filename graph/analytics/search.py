@@ -26,7 +26,9 @@ def _index(kg: KnowledgeGraph) -> dict[str, frozenset[str]]:
     if cached is not None:
         return cached
     postings: dict[str, set[str]] = defaultdict(set)
-    texts = dict(kg.search_text)
+    # only what the API lists: live techniques (and unresolved ids rules use), active rules
+    listed = {f"technique:{t}" for t in kg.technique_order} | {f"rule:{u}" for u in kg.rule_order}
+    texts = {nid: text for nid, text in kg.search_text.items() if nid in listed}
     for tactic in kg.tactics.values():
         texts[f"tactic:{tactic.shortname}"] = f"{tactic.id} {tactic.shortname} {tactic.name}".lower()
     for fid in kg.fields:
