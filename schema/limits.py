@@ -72,14 +72,32 @@ class CostLimitRule(ValidationRule):
                 "(`first`) or fewer nested lists", node))
 
 
-def _size(field: FieldNode, return_type: Any) -> int:
+# Lists whose size is known better than LIST_SIZE, and page arguments whose maximum is not MAX_PAGE.
+LIST_SIZES = {("Technique", "rules"): 3, ("AuthoringGuide", "rules"): 3, ("RuleGroup", "rules"): 100,
+              ("Tactic", "techniques"): 100, ("Query", "tactics"): 20}
+PAGE_MAXIMUMS = {("AuthoringGuide", "indicators"): 1000, ("AuthoringGuide", "exclusions"): 1000,
+                 ("Query", "sharedIndicators"): 500}
+
+
+def _size(parent: str, field: FieldNode, definition: Any) -> int:
+    """How many items a field returns at most: its page argument, its default page, or a list estimate."""
+    name = field.name.value
+    if parent.endswith("Connection") and name in ("edges", "nodes"):
+        return 1  # the page size was counted on the connection field
     for arg in field.arguments or ():
         if arg.name.value in PAGE_ARGS:
             if isinstance(arg.value, IntValueNode):
-                return max(1, min(int(arg.value.value), MAX_PAGE))
+                return max(1, int(arg.value.value))
             if isinstance(arg.value, VariableNode):
-                return MAX_PAGE
-    return LIST_SIZE if is_list_type(get_nullable_type(return_type)) else 1
+                return PAGE_MAXIMUMS.get((parent, name), MAX_PAGE)
+    for arg_name in PAGE_ARGS:
+        arg = definition.args.get(arg_name)
+        if arg is not None:
+            default = arg.default_value
+            return default if isinstance(default, int) and default > 0 else DEFAULT_PAGE
+    if is_list_type(get_nullable_type(definition.type)):
+        return LIST_SIZES.get((parent, name), LIST_SIZE)
+    return 1
 
 
 def _cost(schema: GraphQLSchema, parent: Any, selection_set: SelectionSetNode | None, fragments: dict[str, Any],
@@ -94,8 +112,8 @@ def _cost(schema: GraphQLSchema, parent: Any, selection_set: SelectionSetNode | 
             definition = fields.get(sel.name.value)
             if definition is not None and sel.selection_set is not None:
                 child = get_named_type(definition.type)
-                total += _cost(schema, child, sel.selection_set, fragments, factor * _size(sel, definition.type),
-                               seen)
+                size = _size(parent.name, sel, definition)
+                total += _cost(schema, child, sel.selection_set, fragments, factor * size, seen)
         elif isinstance(sel, InlineFragmentNode):
             cond = schema.get_type(sel.type_condition.name.value) if sel.type_condition else parent
             total += _cost(schema, cond, sel.selection_set, fragments, factor, seen)

@@ -142,3 +142,10 @@ def test_nested_list_sizes_are_checked(client: TestClient) -> None:
     assert "page size limit: `first` must be between 0 and 100, got 1000" in too_many["errors"][0]["message"]
     nothing = client.post("/graphql", json={"query": "{ overlapMatrix { a } }"}).json()
     assert "give `techniques`" in nothing["errors"][0]["message"]
+
+
+def test_cost_counts_large_pages_and_defaults(client: TestClient) -> None:
+    abusive = ('{ authoringGuide(technique: "T1") { indicators(first: 1000) { ruleIds '
+               "indicator { rules(first: 100) { id title query description } } } } }")
+    refused = client.post("/graphql", json={"query": abusive}).json()
+    assert refused["errors"][0]["message"].startswith("cost limit: the query's estimated cost 403002 exceeds 50000")
