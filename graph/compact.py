@@ -7,8 +7,10 @@
 
 from __future__ import annotations
 
+import copyreg
 import pickle
 from collections.abc import Iterator, Mapping
+from types import MappingProxyType
 from typing import Any, Generic, TypeVar
 
 import networkx as nx
@@ -18,6 +20,19 @@ from .store import Indicator, KnowledgeGraph
 
 T = TypeVar("T")
 _NO_VALUE_OPERATORS = frozenset({"exists", "null"})
+
+
+def read_only(mapping: dict[Any, Any]) -> MappingProxyType[Any, Any]:
+    return MappingProxyType(mapping)
+
+
+def _mappingproxy(proxy: MappingProxyType[Any, Any]) -> tuple[Any, tuple[dict[Any, Any]]]:
+    return read_only, (dict(proxy),)
+
+
+def allow_mappingproxy_pickling() -> None:
+    """Records keep read-only metadata mappings (MappingProxyType), which pickle can't store by itself."""
+    copyreg.pickle(MappingProxyType, _mappingproxy)
 
 
 class LazyRecords(Mapping[str, T], Generic[T]):
@@ -34,6 +49,7 @@ class LazyRecords(Mapping[str, T], Generic[T]):
 
     @classmethod
     def of(cls, records: Mapping[str, T]) -> LazyRecords[T]:
+        allow_mappingproxy_pickling()
         return cls({k: pickle.dumps(v, protocol=pickle.HIGHEST_PROTOCOL) for k, v in records.items()})
 
     def __getitem__(self, key: str) -> T:

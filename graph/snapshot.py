@@ -8,7 +8,6 @@ Snapshots are pickles: only load files this program wrote (the cache folder is t
 
 from __future__ import annotations
 
-import copyreg
 import dataclasses
 import gc
 import hashlib
@@ -19,10 +18,8 @@ import tempfile
 from collections.abc import Callable
 from importlib import metadata
 from pathlib import Path
-from types import MappingProxyType
-from typing import Any
 
-from .compact import IndicatorTable, LazyRecords
+from .compact import IndicatorTable, LazyRecords, allow_mappingproxy_pickling
 from .store import KnowledgeGraph
 
 log = logging.getLogger("detgraph")
@@ -83,17 +80,9 @@ def snapshot_path(corpus_root: Path, cache_dir: Path | None = None) -> Path:
     return (cache_dir or default_cache_dir()) / f"graph-{key}.snapshot"
 
 
-def read_only(mapping: dict[Any, Any]) -> MappingProxyType[Any, Any]:
-    return MappingProxyType(mapping)
-
-
-def _mappingproxy(proxy: MappingProxyType[Any, Any]) -> tuple[Any, tuple[dict[Any, Any]]]:
-    return read_only, (dict(proxy),)
-
-
 def save(kg: KnowledgeGraph, path: Path, fp: str) -> None:
     """Write atomically: a reader never sees a half-written snapshot."""
-    copyreg.pickle(MappingProxyType, _mappingproxy)  # records keep read-only metadata mappings
+    allow_mappingproxy_pickling()
     path.parent.mkdir(parents=True, exist_ok=True)
     # The networkx graph is rebuilt from the indices when first needed; rules and indicators are stored in
     # compact forms decoded on access. Loading then costs a fraction of unpickling everything.
@@ -101,8 +90,13 @@ def save(kg: KnowledgeGraph, path: Path, fp: str) -> None:
                                   indicators=IndicatorTable.of(kg.indicators),
                                   memo={})
     with tempfile.NamedTemporaryFile(dir=path.parent, delete=False, prefix=".tmp-") as tmp:
-        tmp.write(MAGIC + b" " + fp.encode() + b"\n")
-        pickle.dump(compact, tmp, protocol=pickle.HIGHEST_PROTOCOL)
+        try:
+            tmp.write(MAGIC + b" " + fp.encode() + b"\n")
+            pickle.dump(compact, tmp, protocol=pickle.HIGHEST_PROTOCOL)
+        except BaseException:
+            tmp.close()
+            os.unlink(tmp.name)
+            raise
     os.replace(tmp.name, path)
 
 
@@ -120,7 +114,7 @@ def load(path: Path, fp: str) -> KnowledgeGraph | None:
                 gc.enable()
     except FileNotFoundError:
         return None
-    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError) as exc:
+    except Exception as exc:  # a damaged or foreign file: any unpickling error means "rebuild"
         log.warning("ignoring unreadable snapshot %s: %s", path, exc)
         return None
     return kg if isinstance(kg, KnowledgeGraph) else None
@@ -141,6 +135,6 @@ def load_or_build(corpus_root: Path, build: Callable[[], KnowledgeGraph], *, cac
     try:
         save(kg, path, fp)
         log.info("saved snapshot %s", path)
-    except OSError as exc:
+    except (OSError, pickle.PicklingError, TypeError) as exc:
         log.warning("could not save snapshot %s: %s", path, exc)
     return kg, False

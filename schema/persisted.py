@@ -13,6 +13,7 @@ from typing import Any
 
 NOT_FOUND = "PersistedQueryNotFound"
 MAX_ENTRIES = 2_048
+MAX_QUERY = 100_000
 
 
 class PersistedQueryError(ValueError):
@@ -56,6 +57,8 @@ class PersistedQueries:
                 raise PersistedQueryError(NOT_FOUND, "PERSISTED_QUERY_NOT_FOUND")
             self._store.move_to_end(digest)
             return found
+        if len(query) > MAX_QUERY:
+            raise PersistedQueryError(f"size limit: a persisted query is at most {MAX_QUERY} characters", "BAD_REQUEST")
         if hashlib.sha256(query.encode()).hexdigest() != digest:
             raise PersistedQueryError("provided sha256Hash does not match the query", "BAD_REQUEST")
         self._store[digest] = query

@@ -1,7 +1,8 @@
 """A response cache for GraphQL requests, in front of the GraphQL view (raw ASGI).
 
 The graph is read-only for the life of the process, so the same request always gets the same answer:
-successful responses (status 200, no ``errors``) are kept in a bounded LRU keyed by the request
+successful responses (status 200, and flagged by the view as having no ``errors``) are kept in an LRU
+bounded by entries and bytes, keyed by the request
 (method, query string, JSON body). Requests with other content types or large bodies pass through.
 """
 
@@ -18,14 +19,18 @@ Send = Callable[[Message], Awaitable[None]]
 ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 MAX_ENTRIES = 1_024
+MAX_BYTES = 64 * 1024 * 1024  # total size of the cached responses
 MAX_BODY = 64 * 1024
 MAX_RESPONSE = 1024 * 1024
+CACHEABLE = "detgraph.cacheable"  # set in the ASGI scope by the view when a result has no errors
 
 
 class ResponseCache:
-    def __init__(self, app: ASGIApp, *, max_entries: int = MAX_ENTRIES) -> None:
+    def __init__(self, app: ASGIApp, *, max_entries: int = MAX_ENTRIES, max_bytes: int = MAX_BYTES) -> None:
         self.app = app
         self.max_entries = max_entries
+        self.max_bytes = max_bytes
+        self.size = 0
         self._store: OrderedDict[tuple[str, bytes, bytes], tuple[list[tuple[bytes, bytes]], bytes]] = OrderedDict()
         self.hits = 0
         self.misses = 0
@@ -58,13 +63,17 @@ class ResponseCache:
             await send({"type": "http.response.body", "body": cached[1]})
             return
         self.misses += 1
-        await self.app(scope, _replay(body, True, receive), _Recorder(send, key, self))
+        await self.app(scope, _replay(body, True, receive), _Recorder(send, key, self, scope))
 
     def store(self, key: tuple[str, bytes, bytes], headers: list[tuple[bytes, bytes]], body: bytes) -> None:
+        old = self._store.pop(key, None)
+        if old is not None:
+            self.size -= len(old[1])
         self._store[key] = (headers, body)
-        self._store.move_to_end(key)
-        while len(self._store) > self.max_entries:
-            self._store.popitem(last=False)
+        self.size += len(body)
+        while self._store and (len(self._store) > self.max_entries or self.size > self.max_bytes):
+            _, (_, dropped) = self._store.popitem(last=False)
+            self.size -= len(dropped)
 
 
 async def _read_body(receive: Receive) -> tuple[bytes, bool]:
@@ -99,8 +108,8 @@ def _replay(body: bytes, complete: bool, receive: Receive) -> Receive:
 class _Recorder:
     """Passes the response through while keeping a copy of a cacheable one."""
 
-    def __init__(self, send: Send, key: tuple[str, bytes, bytes], cache: ResponseCache) -> None:
-        self.send, self.key, self.cache = send, key, cache
+    def __init__(self, send: Send, key: tuple[str, bytes, bytes], cache: ResponseCache, scope: Scope) -> None:
+        self.send, self.key, self.cache, self.scope = send, key, cache, scope
         self.status = 0
         self.headers: list[tuple[bytes, bytes]] = []
         self.chunks: list[bytes] = []
@@ -115,8 +124,6 @@ class _Recorder:
             self.size += len(chunk)
             if self.size <= MAX_RESPONSE:
                 self.chunks.append(chunk)
-            if not message.get("more_body", False) and self.size <= MAX_RESPONSE:
-                body = b"".join(self.chunks)
-                if body.startswith(b'{"data"') and b'"errors":' not in body:
-                    self.cache.store(self.key, self.headers, body)
+            if not message.get("more_body", False) and self.size <= MAX_RESPONSE and self.scope.get(CACHEABLE):
+                self.cache.store(self.key, self.headers, b"".join(self.chunks))
         await self.send(message)

@@ -13,6 +13,7 @@ from strawberry.types import ExecutionResult
 
 from .persisted import PersistedQueries, PersistedQueryError
 from .playground import OfflineGraphQL
+from .response_cache import CACHEABLE
 
 GET_CACHE_CONTROL = "public, max-age=300"
 PLAYGROUND_QUERY = """\
@@ -65,6 +66,8 @@ class DetgraphGraphQL(OfflineGraphQL):
             request_data = dataclasses.replace(request_data, query=query)
         result = await super().execute_single(request, request_adapter, sub_response, context, root_value,
                                               request_data)
-        if request_adapter.method == "GET" and not result.errors:
-            sub_response.headers["Cache-Control"] = GET_CACHE_CONTROL
+        if not result.errors:
+            request.scope[CACHEABLE] = True  # read by schema.response_cache
+            if request_adapter.method == "GET":
+                sub_response.headers["Cache-Control"] = GET_CACHE_CONTROL
         return result

@@ -149,3 +149,13 @@ def test_cost_counts_large_pages_and_defaults(client: TestClient) -> None:
                "indicator { rules(first: 100) { id title query description } } } } }")
     refused = client.post("/graphql", json={"query": abusive}).json()
     assert refused["errors"][0]["message"].startswith("cost limit: the query's estimated cost 403002 exceeds 50000")
+
+
+def test_response_cache_keeps_answers_with_an_alias_named_errors() -> None:
+    app = create_app(tiny_graph())
+    cache = app.state.response_cache
+    with TestClient(app) as c:
+        query = '{ errors: technique(id: "T1") { name } }'
+        for _ in range(2):
+            assert c.post("/graphql", json={"query": query}).json() == {"data": {"errors": {"name": "One"}}}
+        assert (cache.misses, cache.hits) == (1, 1)
