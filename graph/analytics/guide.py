@@ -56,7 +56,8 @@ def guide_rules(kg: KnowledgeGraph, technique: str, *, include_subtechniques: bo
 
 def authoring_guide(kg: KnowledgeGraph, technique: str, *, include_subtechniques: bool = False,
                     vendors: Sequence[str] | None = None, include_selectors: bool = False) -> AuthoringGuide:
-    """The reference page's guide for one technique, memoized on the graph.
+    """The reference page's guide for one technique; the default one (the technique's own rules, every vendor)
+    is memoized on the graph, variants are computed on each call.
 
     >>> from graph.testing import tiny_graph
     >>> g = authoring_guide(tiny_graph(), "T1", include_subtechniques=True)
@@ -69,11 +70,12 @@ def authoring_guide(kg: KnowledgeGraph, technique: str, *, include_subtechniques
     >>> [r.indicator for r in g.exclusions]
     ['f:parent|eq|explorer.exe']
     """
-    key = ("guide", technique, include_subtechniques, tuple(sorted(vendors)) if vendors is not None else None,
-           include_selectors)
+    if include_subtechniques or vendors is not None or include_selectors:  # variants: not kept (memory)
+        return _compute(kg, technique, include_subtechniques, vendors, include_selectors)
+    key = ("guide", technique)
     cached = kg.memo.get(key)
     if cached is None:
-        cached = kg.memo[key] = _compute(kg, technique, include_subtechniques, vendors, include_selectors)
+        cached = kg.memo[key] = _compute(kg, technique, False, None, False)
     return cached
 
 
