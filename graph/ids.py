@@ -26,10 +26,14 @@ class Kind(str, Enum):
 
 
 KINDS = frozenset(k.value for k in Kind)
+_PREFIX = {k.value: f"{k.value}:" for k in Kind}  # Kind members are str: they look up the same entries
 
 
 def node_id(kind: str | Kind, key: str) -> str:
-    return f"{Kind(kind).value}:{key}"
+    prefix = _PREFIX.get(kind)
+    if prefix is None:
+        prefix = f"{Kind(kind).value}:"  # raises ValueError for an unknown kind
+    return prefix + key
 
 
 def split_id(value: str) -> tuple[str, str]:

@@ -28,31 +28,38 @@ def index_predicates(kg: KnowledgeGraph, normalizer: Normalizer) -> None:
     ind_excl: dict[str, list[str]] = defaultdict(list)
     field_rules: dict[str, list[str]] = defaultdict(list)
     spellings: dict[str, set[tuple[str, str]]] = defaultdict(set)
+    field_nodes: set[str] = set()
+    computed_prefix = COMPUTED + ":"
     for uid in kg.rule_order:
         rule = kg.rules[uid]
         rid = node_id(Kind.RULE, uid)
+        vendor = rule.vendor.value
         seen_ind: dict[tuple[str, bool], None] = {}
         seen_field: dict[tuple[str, str, bool], None] = {}
         for pred in rule.predicates:
-            if pred.context == COMPUTED or pred.context.startswith(COMPUTED + ":"):
+            context = pred.context
+            if context and (context == COMPUTED or context.startswith(computed_prefix)):
                 continue
             fld = normalizer.field(rule, pred)
             if pred.field is not None:
-                spellings[fld].add((rule.vendor.value, pred.field))
+                spellings[fld].add((vendor, pred.field))
             key = normalizer.indicator(rule, pred, fld)
             iid = indicator_id(*key)
             if iid not in kg.indicators:
                 kg.indicators[iid] = Indicator(id=iid, field=key[0], operator=key[1], value=key[2])
                 g.add_node(node_id(Kind.INDICATOR, iid), kind=Kind.INDICATOR.value, key=iid)
-            if (iid, pred.excluded) not in seen_ind:
-                seen_ind[(iid, pred.excluded)] = None
-                kind = "excludes" if pred.excluded else "matches"
+            excluded = pred.excluded
+            if (iid, excluded) not in seen_ind:
+                seen_ind[(iid, excluded)] = None
+                kind = "excludes" if excluded else "matches"
                 g.add_edge(rid, node_id(Kind.INDICATOR, iid), key=kind, kind=kind)
-                (ind_excl if pred.excluded else ind_rules)[iid].append(uid)
-            fkey = (fld, pred.operator.value, pred.excluded)
+                (ind_excl if excluded else ind_rules)[iid].append(uid)
+            fkey = (fld, pred.operator.value, excluded)
             if fkey not in seen_field:
                 seen_field[fkey] = None
-                g.add_node(node_id(Kind.FIELD, fld), kind=Kind.FIELD.value, key=fld)
+                if fld not in field_nodes:  # adding an existing node again would change nothing
+                    field_nodes.add(fld)
+                    g.add_node(node_id(Kind.FIELD, fld), kind=Kind.FIELD.value, key=fld)
                 g.add_edge(rid, node_id(Kind.FIELD, fld), key=f"filters:{fkey[1]}:{fkey[2]}", kind="filters",
                            operator=fkey[1], excluded=fkey[2])
         kg.rule_indicators[uid] = tuple(seen_ind)
@@ -73,18 +80,24 @@ def index_predicates(kg: KnowledgeGraph, normalizer: Normalizer) -> None:
         by_field[ind.field].append(iid)
     kg.field_indicators = {f: tuple(sorted(v, key=lambda i: (-kg.reach(i), i))) for f, v in by_field.items()}
 
+    # positive indicators and fields of each rule, computed once (a rule counts under each of its techniques)
+    positive = {uid: tuple(iid for iid, excluded in inds if not excluded) for uid, inds in kg.rule_indicators.items()}
+    positive_fields = {uid: tuple(f for f, _, excluded in flds if not excluded)
+                       for uid, flds in kg.rule_fields.items()}
     ind_techs: dict[str, set[str]] = defaultdict(set)
     tech_inds: dict[str, set[str]] = defaultdict(set)
     tech_fields: dict[str, set[str]] = defaultdict(set)
     for tid, uids in kg.rules_by_technique.items():
+        inds = tech_inds[tid]
+        flds = tech_fields[tid]
         for uid in uids:
-            for iid, excluded in kg.rule_indicators.get(uid, ()):
-                if not excluded:
-                    ind_techs[iid].add(tid)
-                    tech_inds[tid].add(iid)
-            tech_fields[tid].update(f for f, _, excluded in kg.rule_fields.get(uid, ()) if not excluded)
+            mine = positive.get(uid, ())
+            inds.update(mine)
+            for iid in mine:
+                ind_techs[iid].add(tid)
+            flds.update(positive_fields.get(uid, ()))
     kg.indicator_techniques = {k: tuple(sorted(v)) for k, v in ind_techs.items()}
-    kg.technique_indicator_sets = {k: frozenset(v) for k, v in tech_inds.items()}
+    kg.technique_indicator_sets = {k: frozenset(v) for k, v in tech_inds.items() if v}
     kg.technique_field_sets = {k: frozenset(v) for k, v in tech_fields.items()}
 
 
