@@ -9,6 +9,7 @@ serial load (same records, same order). ``workers=1`` (or ``DETGRAPH_LOAD_WORKER
 from __future__ import annotations
 
 import copyreg
+import gc
 import importlib
 import importlib.util
 import multiprocessing
@@ -137,6 +138,19 @@ def _load_vendor(root: Path, vendor: str, on_file: Callable[[str], None] | None)
 def _load_parallel(root: Path, present: list[str], lanes: list[list[str]],
                    callbacks: dict[str, Callable[[str], None]], started: float) -> Corpus:
     _register_pickling()  # before the fork: workers inherit it
+    # The results of the workers are unpickled here (in the executor's thread): ~1M objects, no cycles to find.
+    # With the cyclic GC paused that takes about half the time (0.35 -> 0.19 s for Elastic). Restored after.
+    gc_was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _run_lanes(root, present, lanes, callbacks, started)
+    finally:
+        if gc_was_enabled:
+            gc.enable()
+
+
+def _run_lanes(root: Path, present: list[str], lanes: list[list[str]],
+               callbacks: dict[str, Callable[[str], None]], started: float) -> Corpus:
     results: dict[str, tuple[LoadResult, float]] = {}
     record = bool(callbacks)
     with ProcessPoolExecutor(max_workers=len(lanes) - 1, mp_context=multiprocessing.get_context("fork")) as pool:
