@@ -3,6 +3,8 @@
 Run: python bench/bench_graph.py [--repeat N]   (corpus from $DETGRAPH_CORPUS, default ../shared/corpus)
 
 Each phase that reports peak RSS runs in its own subprocess, so the numbers don't include each other.
+The cold build loads vendors in worker processes (``DETGRAPH_LOAD_WORKERS=1`` for a serial load): its wall
+time, its CPU time (this process plus the workers) and the workers' peak RSS are printed apart.
 """
 
 from __future__ import annotations
@@ -51,12 +53,17 @@ def phase_build(root: Path, snapshot_file: Path) -> dict[str, float]:
     from graph.pipeline import build_from_corpus
 
     start = time.perf_counter()
+    cpu0 = time.process_time()
     kg = build_from_corpus(root)
     build = time.perf_counter() - start
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)  # the load's worker processes, once they are done
+    cpu = time.process_time() - cpu0 + children.ru_utime + children.ru_stime
+    rss_build = peak_rss_mb()
     start = time.perf_counter()
     snapshot.save(kg, snapshot_file, "bench")
     save = time.perf_counter() - start
-    return {"build_s": build, "save_s": save, "rss_mb": peak_rss_mb(), "rules": len(kg.rule_order),
+    return {"build_s": build, "build_cpu_s": cpu, "save_s": save, "rss_build_mb": rss_build, "rss_mb": peak_rss_mb(),
+            "rss_workers_mb": children.ru_maxrss / 1024, "rules": len(kg.rule_order),
             "indicators": len(kg.indicators), "nodes": kg.g.number_of_nodes(), "edges": kg.g.number_of_edges(),
             "snapshot_mb": snapshot_file.stat().st_size / 1e6, **{f"t_{k}_ms": v for k, v in
                                                                   kg.stats["timings_ms"].items()}}
@@ -129,8 +136,9 @@ def main() -> None:
           f"{build['nodes']} nodes, {build['edges']} edges; snapshot {build['snapshot_mb']:.1f} MB")
     print(f"{'measure':<44}{'value':>12}  goal")
     print(f"{'raw parse of the same files (s)':<44}{raw:>12.2f}")
-    print(f"{'cold build of the whole corpus (s)':<44}{build['build_s']:>12.2f}")
+    print(f"{'cold build of the whole corpus, wall (s)':<44}{build['build_s']:>12.2f}")
     print(f"{'  ratio build / raw parse':<44}{build['build_s'] / raw:>12.2f}  <= 2.5")
+    print(f"{'  CPU, this process + load workers (s)':<44}{build['build_cpu_s']:>12.2f}")
     for key in sorted(k for k in build if k.startswith("t_")):
         print(f"{'  ' + key[2:]:<44}{build[key]:>12.0f}")
     print(f"{'snapshot save (s)':<44}{build['save_s']:>12.2f}")
@@ -144,6 +152,8 @@ def main() -> None:
     print(f"{'all-pairs overlap, ' + str(serve['overlap_techniques']) + ' techniques (s)':<44}"
           f"{serve['overlap_all_pairs_s']:>12.3f}  <= 1")
     print(f"{'peak RSS, cold build process (MB)':<44}{build['rss_mb']:>12.0f}  <= 400")
+    print(f"{'  of which before the snapshot save (MB)':<44}{build['rss_build_mb']:>12.0f}")
+    print(f"{'  largest load worker process (MB)':<44}{build['rss_workers_mb']:>12.0f}")
     print(f"{'peak RSS, snapshot-loaded process (MB)':<44}{serve['rss_mb']:>12.0f}  <= 400")
 
 

@@ -10,7 +10,7 @@ import networkx as nx
 from loaders.attack import AttackData
 from loaders.records import Diagnostic, LoadResult, Rule, Severity, Technique
 
-from .ids import Kind, node_id
+from .ids import Kind, NodeIds
 from .indexing import index_events, index_predicates
 from .normalization import Normalizer, PassThrough
 from .store import KnowledgeGraph
@@ -40,12 +40,13 @@ def build_graph(attack: AttackData, loads: Iterable[LoadResult] = (), *, corpus:
 
     kg = KnowledgeGraph(g=g, corpus=corpus, techniques=dict(attack.techniques), tactics=dict(attack.tactics),
                         rules=rules, diagnostics=diagnostics, stats=stats)
-    _add_attack(kg)
-    _add_rules(kg, attack)
+    ids = NodeIds()  # one string per node id, shared by edges and indices
+    _add_attack(kg, ids)
+    _add_rules(kg, attack, ids)
     normalizer = normalizer or PassThrough()
-    index_predicates(kg, normalizer)
-    index_events(kg, normalizer)
-    _index_search(kg)
+    index_predicates(kg, normalizer, ids)
+    index_events(kg, normalizer, ids)
+    _index_search(kg, ids)
     return kg
 
 
@@ -54,26 +55,26 @@ def rule_duplicate(rule: Rule, first: Rule) -> Diagnostic:
                       message=f"duplicate rule id {rule.native_id} (first seen in {first.path}); kept the first")
 
 
-def _add_attack(kg: KnowledgeGraph) -> None:
+def _add_attack(kg: KnowledgeGraph, ids: NodeIds) -> None:
     g = kg.g
     for tactic in kg.tactics.values():
-        g.add_node(node_id(Kind.TACTIC, tactic.shortname), kind=Kind.TACTIC.value, key=tactic.shortname)
+        g.add_node(ids(Kind.TACTIC, tactic.shortname), kind=Kind.TACTIC.value, key=tactic.shortname)
         kg.tactic_by_id[tactic.id.upper()] = tactic.shortname
     subs: dict[str, list[str]] = defaultdict(list)
     by_tactic: dict[str, list[str]] = defaultdict(list)
     for tech in kg.techniques.values():
-        nid = node_id(Kind.TECHNIQUE, tech.id)
+        nid = ids(Kind.TECHNIQUE, tech.id)
         g.add_node(nid, kind=Kind.TECHNIQUE.value, key=tech.id)
         if tech.revoked and tech.revoked_by:
-            g.add_edge(nid, node_id(Kind.TECHNIQUE, tech.revoked_by), key="revoked-by", kind="revoked-by")
+            g.add_edge(nid, ids(Kind.TECHNIQUE, tech.revoked_by), key="revoked-by", kind="revoked-by")
             continue
         if tech.parent and tech.parent in kg.techniques:
-            g.add_edge(nid, node_id(Kind.TECHNIQUE, tech.parent), key="subtechnique-of", kind="subtechnique-of")
+            g.add_edge(nid, ids(Kind.TECHNIQUE, tech.parent), key="subtechnique-of", kind="subtechnique-of")
             if not tech.deprecated:
                 subs[tech.parent].append(tech.id)
         for shortname in tech.tactics:
             if shortname in kg.tactics:
-                g.add_edge(nid, node_id(Kind.TACTIC, shortname), key="in-tactic", kind="in-tactic")
+                g.add_edge(nid, ids(Kind.TACTIC, shortname), key="in-tactic", kind="in-tactic")
                 if not tech.deprecated:
                     by_tactic[shortname].append(tech.id)
     kg.subtechniques = {k: tuple(sorted(v)) for k, v in subs.items()}
@@ -86,25 +87,25 @@ def _listed(tech: Technique) -> bool:
     return not (tech.revoked or tech.deprecated)
 
 
-def _add_rules(kg: KnowledgeGraph, attack: AttackData) -> None:
+def _add_rules(kg: KnowledgeGraph, attack: AttackData, ids: NodeIds) -> None:
     g = kg.g
     by_technique: dict[str, list[str]] = defaultdict(list)
     for vendor in {r.vendor.value for r in kg.rules.values()}:
-        g.add_node(node_id(Kind.VENDOR, vendor), kind=Kind.VENDOR.value, key=vendor)
+        g.add_node(ids(Kind.VENDOR, vendor), kind=Kind.VENDOR.value, key=vendor)
     active = sorted((r for r in kg.rules.values() if not r.deprecated),
                     key=lambda r: (r.vendor.value, r.title.lower(), r.uid))
     kg.rule_order = tuple(r.uid for r in active)
     for rule in kg.rules.values():
-        rid = node_id(Kind.RULE, rule.uid)
+        rid = ids(Kind.RULE, rule.uid)
         g.add_node(rid, kind=Kind.RULE.value, key=rule.uid)
-        g.add_edge(rid, node_id(Kind.VENDOR, rule.vendor.value), key="from-vendor", kind="from-vendor")
+        g.add_edge(rid, ids(Kind.VENDOR, rule.vendor.value), key="from-vendor", kind="from-vendor")
         resolved: list[str] = []
         for tagged in rule.techniques:
             tid = attack.resolve(tagged)
             if tid in resolved:
                 continue
             resolved.append(tid)
-            g.add_edge(rid, node_id(Kind.TECHNIQUE, tid), key="tagged", kind="tagged", tagged_as=tagged)
+            g.add_edge(rid, ids(Kind.TECHNIQUE, tid), key="tagged", kind="tagged", tagged_as=tagged)
             if not rule.deprecated:
                 by_technique[tid].append(rule.uid)
         kg.techniques_by_rule[rule.uid] = tuple(resolved)
@@ -112,8 +113,8 @@ def _add_rules(kg: KnowledgeGraph, attack: AttackData) -> None:
     kg.rules_by_technique = {t: tuple(sorted(v, key=order.__getitem__)) for t, v in by_technique.items()}
 
 
-def _index_search(kg: KnowledgeGraph) -> None:
+def _index_search(kg: KnowledgeGraph, ids: NodeIds) -> None:
     for tech in kg.techniques.values():
-        kg.search_text[node_id(Kind.TECHNIQUE, tech.id)] = f"{tech.id} {tech.name} {tech.description}".lower()
+        kg.search_text[ids(Kind.TECHNIQUE, tech.id)] = f"{tech.id} {tech.name} {tech.description}".lower()
     for rule in kg.rules.values():
-        kg.search_text[node_id(Kind.RULE, rule.uid)] = f"{rule.title} {rule.description}".lower()
+        kg.search_text[ids(Kind.RULE, rule.uid)] = f"{rule.title} {rule.description}".lower()

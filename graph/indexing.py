@@ -6,7 +6,7 @@ from collections import defaultdict
 
 from loaders.records import Rule
 
-from .ids import Kind, node_id
+from .ids import Kind, NodeIds
 from .normalization import Normalizer
 from .store import Indicator, KnowledgeGraph
 
@@ -22,38 +22,49 @@ def indicator_id(field: str, operator: str, value: str | None) -> str:
     return f"{field}|{operator}|{'' if value is None else value}"
 
 
-def index_predicates(kg: KnowledgeGraph, normalizer: Normalizer) -> None:
+def index_predicates(kg: KnowledgeGraph, normalizer: Normalizer, ids: NodeIds | None = None) -> None:
+    ids = ids or NodeIds()
     g = kg.g
     ind_rules: dict[str, list[str]] = defaultdict(list)
     ind_excl: dict[str, list[str]] = defaultdict(list)
     field_rules: dict[str, list[str]] = defaultdict(list)
     spellings: dict[str, set[tuple[str, str]]] = defaultdict(set)
+    field_nodes: set[str] = set()
+    computed_prefix = COMPUTED + ":"
     for uid in kg.rule_order:
         rule = kg.rules[uid]
-        rid = node_id(Kind.RULE, uid)
+        rid = ids(Kind.RULE, uid)
+        vendor = rule.vendor.value
         seen_ind: dict[tuple[str, bool], None] = {}
         seen_field: dict[tuple[str, str, bool], None] = {}
         for pred in rule.predicates:
-            if pred.context == COMPUTED or pred.context.startswith(COMPUTED + ":"):
+            context = pred.context
+            if context and (context == COMPUTED or context.startswith(computed_prefix)):
                 continue
             fld = normalizer.field(rule, pred)
             if pred.field is not None:
-                spellings[fld].add((rule.vendor.value, pred.field))
+                spellings[fld].add((vendor, pred.field))
             key = normalizer.indicator(rule, pred, fld)
             iid = indicator_id(*key)
-            if iid not in kg.indicators:
+            known = kg.indicators.get(iid)
+            if known is not None:
+                iid = known.id  # the first copy: indices and edges share it
+            else:
                 kg.indicators[iid] = Indicator(id=iid, field=key[0], operator=key[1], value=key[2])
-                g.add_node(node_id(Kind.INDICATOR, iid), kind=Kind.INDICATOR.value, key=iid)
-            if (iid, pred.excluded) not in seen_ind:
-                seen_ind[(iid, pred.excluded)] = None
-                kind = "excludes" if pred.excluded else "matches"
-                g.add_edge(rid, node_id(Kind.INDICATOR, iid), key=kind, kind=kind)
-                (ind_excl if pred.excluded else ind_rules)[iid].append(uid)
-            fkey = (fld, pred.operator.value, pred.excluded)
+                g.add_node(ids(Kind.INDICATOR, iid), kind=Kind.INDICATOR.value, key=iid)
+            excluded = pred.excluded
+            if (iid, excluded) not in seen_ind:
+                seen_ind[(iid, excluded)] = None
+                kind = "excludes" if excluded else "matches"
+                g.add_edge(rid, ids(Kind.INDICATOR, iid), key=kind, kind=kind)
+                (ind_excl if excluded else ind_rules)[iid].append(uid)
+            fkey = (fld, pred.operator.value, excluded)
             if fkey not in seen_field:
                 seen_field[fkey] = None
-                g.add_node(node_id(Kind.FIELD, fld), kind=Kind.FIELD.value, key=fld)
-                g.add_edge(rid, node_id(Kind.FIELD, fld), key=f"filters:{fkey[1]}:{fkey[2]}", kind="filters",
+                if fld not in field_nodes:  # adding an existing node again would change nothing
+                    field_nodes.add(fld)
+                    g.add_node(ids(Kind.FIELD, fld), kind=Kind.FIELD.value, key=fld)
+                g.add_edge(rid, ids(Kind.FIELD, fld), key=ids.same(f"filters:{fkey[1]}:{fkey[2]}"), kind="filters",
                            operator=fkey[1], excluded=fkey[2])
         kg.rule_indicators[uid] = tuple(seen_ind)
         kg.rule_fields[uid] = tuple(seen_field)
@@ -73,26 +84,33 @@ def index_predicates(kg: KnowledgeGraph, normalizer: Normalizer) -> None:
         by_field[ind.field].append(iid)
     kg.field_indicators = {f: tuple(sorted(v, key=lambda i: (-kg.reach(i), i))) for f, v in by_field.items()}
 
+    # positive indicators and fields of each rule, computed once (a rule counts under each of its techniques)
+    positive = {uid: tuple(iid for iid, excluded in inds if not excluded) for uid, inds in kg.rule_indicators.items()}
+    positive_fields = {uid: tuple(f for f, _, excluded in flds if not excluded)
+                       for uid, flds in kg.rule_fields.items()}
     ind_techs: dict[str, set[str]] = defaultdict(set)
     tech_inds: dict[str, set[str]] = defaultdict(set)
     tech_fields: dict[str, set[str]] = defaultdict(set)
     for tid, uids in kg.rules_by_technique.items():
+        inds = tech_inds[tid]
+        flds = tech_fields[tid]
         for uid in uids:
-            for iid, excluded in kg.rule_indicators.get(uid, ()):
-                if not excluded:
-                    ind_techs[iid].add(tid)
-                    tech_inds[tid].add(iid)
-            tech_fields[tid].update(f for f, _, excluded in kg.rule_fields.get(uid, ()) if not excluded)
+            mine = positive.get(uid, ())
+            inds.update(mine)
+            for iid in mine:
+                ind_techs[iid].add(tid)
+            flds.update(positive_fields.get(uid, ()))
     kg.indicator_techniques = {k: tuple(sorted(v)) for k, v in ind_techs.items()}
-    kg.technique_indicator_sets = {k: frozenset(v) for k, v in tech_inds.items()}
+    kg.technique_indicator_sets = {k: frozenset(v) for k, v in tech_inds.items() if v}
     kg.technique_field_sets = {k: frozenset(v) for k, v in tech_fields.items()}
 
 
-def index_events(kg: KnowledgeGraph, normalizer: Normalizer) -> None:
+def index_events(kg: KnowledgeGraph, normalizer: Normalizer, ids: NodeIds | None = None) -> None:
+    ids = ids or NodeIds()
     g = kg.g
     kg.events = dict(normalizer.event_records())
     for eid in kg.events:
-        g.add_node(node_id(Kind.EVENT, eid), kind=Kind.EVENT.value, key=eid)
+        g.add_node(ids(Kind.EVENT, eid), kind=Kind.EVENT.value, key=eid)
     event_rules: dict[str, list[str]] = defaultdict(list)
     event_fields: dict[str, set[str]] = defaultdict(set)
     for uid in kg.rule_order:
@@ -100,7 +118,7 @@ def index_events(kg: KnowledgeGraph, normalizer: Normalizer) -> None:
         events = tuple(e for e in _events(normalizer, rule) if e in kg.events)
         kg.rule_events[uid] = events
         for eid in events:
-            g.add_edge(node_id(Kind.RULE, uid), node_id(Kind.EVENT, eid), key="observes", kind="observes")
+            g.add_edge(ids(Kind.RULE, uid), ids(Kind.EVENT, eid), key="observes", kind="observes")
             event_rules[eid].append(uid)
             event_fields[eid].update(f for f, _, _ in kg.rule_fields.get(uid, ()))
     for eid, ev in kg.events.items():
@@ -110,7 +128,7 @@ def index_events(kg: KnowledgeGraph, normalizer: Normalizer) -> None:
     for eid, flds in kg.event_fields.items():
         for fld in flds:
             if fld in kg.fields:
-                g.add_edge(node_id(Kind.EVENT, eid), node_id(Kind.FIELD, fld), key="has-field", kind="has-field")
+                g.add_edge(ids(Kind.EVENT, eid), ids(Kind.FIELD, fld), key="has-field", kind="has-field")
     tech_events: dict[str, set[str]] = defaultdict(set)
     for tid, uids in kg.rules_by_technique.items():
         for uid in uids:
@@ -125,7 +143,7 @@ def index_events(kg: KnowledgeGraph, normalizer: Normalizer) -> None:
             kg.recommended_events[tech.id] = recommended
             for eid in recommended:
                 rec_for[eid].add(tech.id)
-                g.add_edge(node_id(Kind.TECHNIQUE, tech.id), node_id(Kind.EVENT, eid), key="recommends",
+                g.add_edge(ids(Kind.TECHNIQUE, tech.id), ids(Kind.EVENT, eid), key="recommends",
                            kind="recommends")
     kg.recommended_for = {k: tuple(sorted(v)) for k, v in rec_for.items()}
 

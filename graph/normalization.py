@@ -81,10 +81,11 @@ class CorpusNormalizer:
     """The real normalization: generated field mappings and the event catalog of ``loaders.normalize``."""
 
     def __init__(self) -> None:
-        from loaders.normalize import EventCatalog, FieldNormalizer
+        from loaders.normalize import EventCatalog, FieldNormalizer, indicator_key
 
         self.fields = FieldNormalizer()
         self.catalog = EventCatalog()
+        self._indicator_key = indicator_key
 
     def field(self, rule: Rule, predicate: Predicate) -> str:
         if predicate.field is None:
@@ -92,9 +93,7 @@ class CorpusNormalizer:
         return self.fields.for_rule(rule, predicate.field)
 
     def indicator(self, rule: Rule, predicate: Predicate, field: str) -> tuple[str, str, str | None]:
-        from loaders.normalize import indicator_key
-
-        return indicator_key(rule.vendor, predicate, field)
+        return self._indicator_key(rule.vendor, predicate, field)
 
     def events(self, rule: Rule) -> tuple[str, ...]:
         return self.catalog.events_for_rule(rule)

@@ -7,6 +7,7 @@ techniques, logsource hints) plus a diagnostic.
 
 from __future__ import annotations
 
+import gc
 import tomllib
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -69,7 +70,18 @@ def load_file(path: Path, corpus_root: Path) -> tuple[Rule | None, list[Diagnost
 
 def load(corpus_root: Path, *, on_file: Callable[[str], None] | None = None) -> LoadResult:
     """Load every Elastic rule under ``corpus_root/elastic``."""
-    corpus_root = Path(corpus_root)
+    # Parsing builds many short-lived lark trees and eql nodes; the cyclic GC finds little to free in them
+    # (peak RSS +14 MB on the shared corpus) and pausing it saves about a tenth of the load. Restored after.
+    gc_was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _load(Path(corpus_root), on_file)
+    finally:
+        if gc_was_enabled:
+            gc.enable()
+
+
+def _load(corpus_root: Path, on_file: Callable[[str], None] | None) -> LoadResult:
     result = LoadResult(source=SOURCE)
     base = corpus_root / SOURCE
     if not base.is_dir():

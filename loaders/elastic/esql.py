@@ -52,47 +52,45 @@ class EsqlResult:
     errors: list[QueryParseError] = field(default_factory=list)
 
 
+_PIPE_TOKEN_RE = re.compile(
+    r'"""[\s\S]*?(?:"""|\Z)'  # triple-quoted string (to the end when unclosed)
+    r'|"(?:\\.|[^"\\\n])*"?'  # quoted string (ends at the line end when unclosed)
+    r"|//[^\n]*"  # line comment (skipped)
+    r"|/\*[\s\S]*?(?:\*/|\Z)"  # block comment (skipped)
+    r"|\|"  # command separator
+    r'|[^"|/]+|/'  # anything else
+)
+_NON_SPACE_RE = re.compile(r"\S")
+
+
 def split_pipes(text: str) -> list[tuple[str, int]]:
     """Split an ES|QL query into ``(command, line)`` pieces at top-level ``|``, skipping comments.
+
+    One regex pass (linear in the query length); ``line`` is the line of the command's first character.
 
     >>> [c for c, _ in split_pipes('from a | where x == "|" // c | d\\n| keep y')]
     ['from a', 'where x == "|"', 'keep y']
     """
     pieces: list[tuple[str, int]] = []
     buf: list[str] = []
-    line, start_line, i, n = 1, 1, 0, len(text)
-    while i < n:
-        ch = text[i]
-        if text.startswith('"""', i):
-            end = text.find('"""', i + 3)
-            end = n if end < 0 else end + 3
-            chunk = text[i:end]
-        elif ch == '"':
-            m = re.compile(r'"(?:\\.|[^"\\\n])*"?').match(text, i)
-            chunk = m.group(0) if m else ch
-            end = i + len(chunk)
-        elif text.startswith("//", i):
-            end = text.find("\n", i)
-            end = n if end < 0 else end
-            i = end
-            continue
-        elif text.startswith("/*", i):
-            end = text.find("*/", i + 2)
-            end = n if end < 0 else end + 2
-            line += text.count("\n", i, end)
-            i = end
-            continue
-        elif ch == "|":
+    started = False  # buf holds a non-blank character
+    line = start_line = 1
+    for m in _PIPE_TOKEN_RE.finditer(text):
+        chunk = m.group(0)
+        first = chunk[0]
+        if first == "|":
             pieces.append(("".join(buf).strip(), start_line))
-            buf, start_line, i = [], line, i + 1
+            buf, started, start_line = [], False, line
             continue
-        else:
-            chunk, end = ch, i + 1
-        if not "".join(buf).strip() and chunk.strip():
-            start_line = line
+        if first == "/" and chunk[1:2] in ("/", "*"):
+            line += chunk.count("\n")
+            continue
+        if not started:
+            visible = _NON_SPACE_RE.search(chunk)
+            if visible is not None:
+                started, start_line = True, line + chunk.count("\n", 0, visible.start())
         buf.append(chunk)
         line += chunk.count("\n")
-        i = end
     pieces.append(("".join(buf).strip(), start_line))
     return [(c, ln) for c, ln in pieces if c]
 

@@ -49,6 +49,8 @@ def _name_fields() -> frozenset[str]:
 
 def _has_wildcard(glob: str) -> bool:
     """True when ``glob`` has an unescaped ``*`` or ``?``."""
+    if "*" not in glob and "?" not in glob:
+        return False
     return any(m.group(0) in ("*", "?") for m in _GLOB_META.finditer(glob))
 
 
@@ -81,8 +83,8 @@ def indicator_key(vendor: str | Vendor, predicate: Predicate, canonical_field: s
     if op in (Operator.EQ, Operator.WILDCARD):
         value = _strip_quotes(value)
     # a loader that kept contains/startswith/endswith on an eq: express it as a glob
-    mods = set(predicate.modifiers)
-    if op is Operator.EQ and mods & {"contains", "startswith", "endswith"}:
+    mods = set(predicate.modifiers) if op is Operator.EQ and predicate.modifiers else set()
+    if mods & {"contains", "startswith", "endswith"}:
         lit = _escape_glob(value)
         if "contains" in mods:
             lit = f"*{lit}*"
@@ -92,7 +94,8 @@ def indicator_key(vendor: str | Vendor, predicate: Predicate, canonical_field: s
             lit = f"*{lit}"
         op, value = Operator.WILDCARD, lit
     if op is Operator.WILDCARD:
-        value = re.sub(r"\*{2,}", "*", value)
+        if "**" in value:
+            value = re.sub(r"\*{2,}", "*", value)
         if not _has_wildcard(value):
             op, value = Operator.EQ, _unescape_glob(value)
     if op is Operator.WILDCARD and canonical_field in _name_fields():
