@@ -105,7 +105,7 @@ def _add_rules(kg: KnowledgeGraph, attack: AttackData, ids: NodeIds) -> None:
             if tid in resolved:
                 continue
             resolved.append(tid)
-            g.add_edge(rid, ids(Kind.TECHNIQUE, tid), key="tagged", kind="tagged", tagged_as=tagged)
+            g.add_edge(rid, ids(Kind.TECHNIQUE, tid), key="tagged", kind="tagged")
             if not rule.deprecated:
                 by_technique[tid].append(rule.uid)
         kg.techniques_by_rule[rule.uid] = tuple(resolved)

@@ -7,7 +7,7 @@ from collections import defaultdict
 from loaders.records import Rule
 
 from .ids import Kind, NodeIds
-from .normalization import Normalizer
+from .normalization import SELECTOR_FIELDS, Normalizer
 from .store import Indicator, KnowledgeGraph
 
 COMPUTED = "computed"  # predicates on columns a query computed (ES|QL EVAL, SPL eval/stats): not event fields
@@ -101,8 +101,11 @@ def index_predicates(kg: KnowledgeGraph, normalizer: Normalizer, ids: NodeIds | 
                 ind_techs[iid].add(tid)
             flds.update(positive_fields.get(uid, ()))
     kg.indicator_techniques = {k: tuple(sorted(v)) for k, v in ind_techs.items()}
-    kg.technique_indicator_sets = {k: frozenset(v) for k, v in tech_inds.items() if v}
-    kg.technique_field_sets = {k: frozenset(v) for k, v in tech_fields.items()}
+    # Overlap and similarity compare what rules detect: event-selecting fields (host.os.type, event.category,
+    # EventID, index, ...) would make every Windows process rule look alike, so they are left out here.
+    selectors = frozenset(iid for iid, ind in kg.indicators.items() if ind.field in SELECTOR_FIELDS)
+    kg.technique_indicator_sets = {k: frozenset(v - selectors) for k, v in tech_inds.items() if v - selectors}
+    kg.technique_field_sets = {k: frozenset(v - SELECTOR_FIELDS) for k, v in tech_fields.items()}
 
 
 def index_events(kg: KnowledgeGraph, normalizer: Normalizer, ids: NodeIds | None = None) -> None:
