@@ -7,7 +7,6 @@ from pathlib import Path
 import pytest
 from starlette.testclient import TestClient
 
-from graph.analytics.guide import authoring_guide
 from schema.app import create_app
 
 pytestmark = pytest.mark.corpus
@@ -56,7 +55,7 @@ def test_reference_page_from_one_query(real_graph) -> None:
            for i in guide["indicators"]]
     assert top[0] == ("event.outcome", "success", 5, 408)  # the noisy one: used all over the catalog
     assert ("process.name", "rclone.exe", 2, 3) in top
-    assert guide["indicatorCount"] == len(authoring_guide(real_graph, "T1567.002").indicators)
+    assert (guide["fieldCount"], guide["indicatorCount"]) == (19, 835)
 
 
 def test_rclone_is_one_indicator_across_vendors(real_graph) -> None:
