@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections import defaultdict
 from collections.abc import Iterable
 
@@ -27,16 +28,20 @@ def build_graph(attack: AttackData, loads: Iterable[LoadResult] = (), *, corpus:
         diagnostics.extend(load.diagnostics)
         stats[load.source] = dict(load.stats)
         for rule in load.rules:
-            if rule.uid in rules:
-                diagnostics.append(rule_duplicate(rule, rules[rule.uid]))
-                continue
+            if rule.uid in rules:  # keep both: the second under "<uid>#<n>", with a warning
+                first, n = rules[rule.uid], 1
+                while f"{rule.uid}#{n}" in rules:
+                    n += 1
+                rule = dataclasses.replace(rule, uid=f"{rule.uid}#{n}")
+                diagnostics.append(rule_duplicate(rule, first))
             rules[rule.uid] = rule
 
     # Rules may reference ids the bundle lacks: keep them visible as unresolved techniques.
+    known = len(attack.diagnostics)
     for rule in rules.values():
         for tid in rule.techniques:
             attack.ensure(tid, rule.path)
-    diagnostics.extend(d for d in attack.diagnostics if d not in diagnostics)
+    diagnostics.extend(attack.diagnostics[known:])
 
     kg = KnowledgeGraph(g=g, corpus=corpus, techniques=dict(attack.techniques), tactics=dict(attack.tactics),
                         rules=rules, diagnostics=diagnostics, stats=stats)
@@ -52,7 +57,7 @@ def build_graph(attack: AttackData, loads: Iterable[LoadResult] = (), *, corpus:
 
 def rule_duplicate(rule: Rule, first: Rule) -> Diagnostic:
     return Diagnostic(source=rule.vendor.value, path=rule.path, severity=Severity.WARNING, rule_id=rule.native_id,
-                      message=f"duplicate rule id {rule.native_id} (first seen in {first.path}); kept the first")
+                      message=f"duplicate rule id {rule.native_id} (first in {first.path}); kept as {rule.uid}")
 
 
 def _add_attack(kg: KnowledgeGraph, ids: NodeIds) -> None:

@@ -88,7 +88,6 @@ def _load(corpus_root: Path, on_file: Callable[[str], None] | None) -> LoadResul
         result.diagnostics.append(Diagnostic(SOURCE, SOURCE, f"folder not found: {base}", Severity.WARNING))
         return result
     stats: Counter[str] = Counter()
-    seen: dict[str, str] = {}
     for path in iter_rule_files(corpus_root):
         relpath = path.relative_to(corpus_root).as_posix()
         if on_file is not None:
@@ -99,17 +98,6 @@ def _load(corpus_root: Path, on_file: Callable[[str], None] | None) -> LoadResul
         if rule is None:
             stats["files_failed"] += 1
             continue
-        if rule.native_id in seen:
-            result.diagnostics.append(
-                Diagnostic(
-                    SOURCE,
-                    relpath,
-                    f"duplicate rule_id {rule.native_id} (first in {seen[rule.native_id]}); kept both",
-                    Severity.WARNING,
-                    rule_id=rule.native_id,
-                )
-            )
-        seen.setdefault(rule.native_id, relpath)
         result.rules.append(rule)
         _count(stats, rule, bool(diagnostics))
     result.stats = dict(sorted(stats.items()))

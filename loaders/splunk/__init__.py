@@ -95,7 +95,6 @@ def _load_detections(
     on_file: Callable[[str], None] | None,
 ) -> None:
     folder = corpus_root / SOURCE / "detections"
-    seen: dict[str, str] = {}
     for path in _files(folder):
         rel = _rel(path, corpus_root)
         if on_file:
@@ -116,17 +115,6 @@ def _load_detections(
             continue
         outcome = build_rule(doc, rel, macros)
         rule = outcome.rule
-        if rule.native_id in seen:
-            result.diagnostics.append(
-                Diagnostic(
-                    SOURCE,
-                    rel,
-                    f"duplicate detection id {rule.native_id} (also {seen[rule.native_id]})",
-                    Severity.WARNING,
-                    rule_id=rule.native_id,
-                )
-            )
-        seen[rule.native_id] = rel
         result.rules.append(rule)
         result.diagnostics.extend(outcome.diagnostics)
         _count(stats, rule, outcome)
