@@ -11,6 +11,7 @@ import networkx as nx
 from loaders.attack import AttackData
 from loaders.records import Diagnostic, LoadResult, Rule, Severity, Technique
 
+from .compact import graph_of
 from .ids import Kind, NodeIds
 from .indexing import index_events, index_predicates
 from .normalization import Normalizer, PassThrough
@@ -61,7 +62,7 @@ def rule_duplicate(rule: Rule, first: Rule) -> Diagnostic:
 
 
 def _add_attack(kg: KnowledgeGraph, ids: NodeIds) -> None:
-    g = kg.g
+    g = graph_of(kg)
     for tactic in kg.tactics.values():
         g.add_node(ids(Kind.TACTIC, tactic.shortname), kind=Kind.TACTIC.value, key=tactic.shortname)
         kg.tactic_by_id[tactic.id.upper()] = tactic.shortname
@@ -93,7 +94,7 @@ def _listed(tech: Technique) -> bool:
 
 
 def _add_rules(kg: KnowledgeGraph, attack: AttackData, ids: NodeIds) -> None:
-    g = kg.g
+    g = graph_of(kg)
     by_technique: dict[str, list[str]] = defaultdict(list)
     for vendor in {r.vendor.value for r in kg.rules.values()}:
         g.add_node(ids(Kind.VENDOR, vendor), kind=Kind.VENDOR.value, key=vendor)

@@ -6,6 +6,7 @@ from collections import defaultdict
 
 from loaders.records import Rule
 
+from .compact import graph_of
 from .ids import Kind, NodeIds
 from .normalization import SELECTOR_FIELDS, Normalizer
 from .store import Indicator, KnowledgeGraph
@@ -24,7 +25,9 @@ def indicator_id(field: str, operator: str, value: str | None) -> str:
 
 def index_predicates(kg: KnowledgeGraph, normalizer: Normalizer, ids: NodeIds | None = None) -> None:
     ids = ids or NodeIds()
-    g = kg.g
+    g = graph_of(kg)
+    indicators = kg.indicators
+    assert isinstance(indicators, dict), "indicators are only added while the graph is built"
     ind_rules: dict[str, list[str]] = defaultdict(list)
     ind_excl: dict[str, list[str]] = defaultdict(list)
     field_rules: dict[str, list[str]] = defaultdict(list)
@@ -50,7 +53,7 @@ def index_predicates(kg: KnowledgeGraph, normalizer: Normalizer, ids: NodeIds | 
             if known is not None:
                 iid = known.id  # the first copy: indices and edges share it
             else:
-                kg.indicators[iid] = Indicator(id=iid, field=key[0], operator=key[1], value=key[2])
+                indicators[iid] = Indicator(id=iid, field=key[0], operator=key[1], value=key[2])
                 g.add_node(ids(Kind.INDICATOR, iid), kind=Kind.INDICATOR.value, key=iid)
             excluded = pred.excluded
             if (iid, excluded) not in seen_ind:
@@ -110,7 +113,7 @@ def index_predicates(kg: KnowledgeGraph, normalizer: Normalizer, ids: NodeIds | 
 
 def index_events(kg: KnowledgeGraph, normalizer: Normalizer, ids: NodeIds | None = None) -> None:
     ids = ids or NodeIds()
-    g = kg.g
+    g = graph_of(kg)
     kg.events = dict(normalizer.event_records())
     for eid in kg.events:
         g.add_node(ids(Kind.EVENT, eid), kind=Kind.EVENT.value, key=eid)

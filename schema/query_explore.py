@@ -21,8 +21,8 @@ from .resolvers import resolve_node
 from .types.node import Node
 from .types.rules import Vendor
 
-NodeKind = strawberry.enum(Enum("NodeKind", {k.name: k.value for k in Kind if k is not Kind.VENDOR}),  # type: ignore[misc]
-                           name="NodeKind", description="Kinds of graph nodes that have a GraphQL type.")
+_NodeKind = Enum("_NodeKind", {k.name: k.value for k in Kind if k is not Kind.VENDOR})  # type: ignore[misc]
+NodeKind = strawberry.enum(_NodeKind, name="NodeKind", description="Kinds of graph nodes that have a GraphQL type.")
 
 
 @strawberry.type(description="A node reached from the start node, with its distance in hops.")
@@ -71,7 +71,7 @@ class ExploreQuery:
             raise QueryError(f"depth limit: depth must be between 1 and {explore.MAX_DEPTH}, got {depth}")
         page_size(first)
         start = _valid_id(str(id))
-        wanted = [k.value for k in kinds or NodeKind]  # type: ignore[attr-defined]
+        wanted = [k.value for k in kinds or NodeKind]
         found = explore.neighbors(kg, start, kinds=wanted, depth=depth, limit=first)
         out = []
         for nid, dist in found:
