@@ -236,11 +236,12 @@ class FieldNormalizer:
         return None
 
 
-# Splunk default fields: sourcetype names the log type (like event.dataset) and host the host;
-# index, source, eventtype and splunk_server are Splunk-specific and stay vendor-qualified.
+# Splunk default fields: sourcetype names the log type (like event.dataset), source the input the event came
+# from (`XmlWinEventLog:Microsoft-Windows-Sysmon/Operational`: ECS event.provider, "the source of the event")
+# and host the host; index, eventtype and splunk_server are Splunk-specific and stay vendor-qualified.
 SPLUNK_DEFAULT_FIELDS: dict[str, str | None] = {
-    "sourcetype": "event.dataset", "host": "host.name", "index": None, "source": None, "eventtype": None,
-    "splunk_server": None,
+    "sourcetype": "event.dataset", "source": "event.provider", "host": "host.name", "index": None,
+    "eventtype": None, "splunk_server": None,
 }
 
 
