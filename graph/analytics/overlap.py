@@ -5,7 +5,7 @@ All pair computations go through the inverted index indicator -> techniques.
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -101,28 +101,50 @@ class Similar:
 
 def similar_techniques(kg: KnowledgeGraph, technique: str, *, first: int = 10,
                        max_evidence: int = 10) -> list[Similar]:
-    """Top techniques by indicator Jaccard with ``technique``.
+    """Top techniques by indicator Jaccard with ``technique``, counting only independent evidence.
+
+    An indicator counts for a pair (A, B) when a rule of A that is not tagged B and a rule of B that is not
+    tagged A both use it. One rule tagged with many techniques therefore can't make them look alike by
+    itself: "similar" means different rules reach for the same indicators. The Jaccard denominator is the
+    union of the two indicator sets, as in :func:`overlap`.
 
     >>> from graph.testing import tiny_graph
     >>> [(s.technique, s.shared, round(s.jaccard, 2)) for s in similar_techniques(tiny_graph(), "T2")]
     [('T1.001', 2, 1.0), ('T1', 2, 0.67), ('T3', 1, 0.33)]
     """
     mine = kg.technique_indicator_sets.get(technique, frozenset())
-    inter: Counter[str] = Counter()
-    for iid in mine:
-        for other in kg.indicator_techniques.get(iid, ()):
-            if other != technique:
-                inter[other] += 1
-    scored = []
-    for other, shared in inter.items():
-        size = len(kg.technique_indicator_sets.get(other, ()))
-        scored.append((shared / (len(mine) + size - shared), shared, other))
-    scored.sort(key=lambda s: (-s[0], -s[1], s[2]))
+    scored = kg.memo.get(("similar", technique))
+    if scored is None:
+        scored = kg.memo[("similar", technique)] = _similarity(kg, technique, mine)
     out = []
     for score, shared, other in scored[:first]:
-        evidence = sorted(mine & kg.technique_indicator_sets[other], key=lambda i: (kg.reach(i), i))[:max_evidence]
-        out.append(Similar(technique=other, shared=shared, jaccard=score, evidence=tuple(evidence)))
+        evidence = sorted(shared, key=lambda i: (kg.reach(i), i))[:max_evidence]
+        out.append(Similar(technique=other, shared=len(shared), jaccard=score, evidence=tuple(evidence)))
     return out
+
+
+def _similarity(kg: KnowledgeGraph, technique: str,
+                mine: frozenset[str]) -> list[tuple[float, list[str], str]]:
+    own = frozenset(kg.rules_by_technique.get(technique, ()))
+    tags = kg.techniques_by_rule
+    inter: dict[str, list[str]] = defaultdict(list)
+    for iid in mine:
+        users = kg.indicator_rules.get(iid, ())
+        mine_users = [u for u in users if u in own]
+        others: set[str] = set()
+        for u in users:
+            if u not in own:
+                others.update(tags.get(u, ()))
+        others.discard(technique)
+        for other in others:
+            if any(other not in tags.get(u, ()) for u in mine_users):
+                inter[other].append(iid)
+    scored = []
+    for other, shared in inter.items():
+        union = len(mine | kg.technique_indicator_sets.get(other, frozenset()))
+        scored.append((len(shared) / union if union else 0.0, shared, other))
+    scored.sort(key=lambda s: (-s[0], -len(s[1]), s[2]))
+    return scored
 
 
 @dataclass(frozen=True, slots=True)
