@@ -12,9 +12,10 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 from loaders.records import Diagnostic, LoadResult, Rule, Severity
 
@@ -35,21 +36,29 @@ def _rel(path: Path, corpus_root: Path) -> str:
     return path.relative_to(corpus_root).as_posix()
 
 
+def _read_docs(corpus_root: Path, folder: str, what: str, required: tuple[str, ...], result: LoadResult,
+               on_file: Callable[[str], None] | None) -> Iterator[tuple[dict[str, Any], str]]:
+    """Yield (document, relpath) for each YAML file of ``splunk/<folder>`` that has the ``required`` keys;
+    an unreadable file or a missing key becomes a diagnostic."""
+    for path in _files(corpus_root / SOURCE / folder):
+        rel = _rel(path, corpus_root)
+        if on_file:
+            on_file(rel)
+        doc, diag = read_yaml(path, rel)
+        if diag is None and doc is not None and (gone := missing(doc, *required)):
+            diag = Diagnostic(SOURCE, rel, f"{what} without {', '.join(gone)}")
+        if diag is not None or doc is None:
+            result.diagnostics.append(diag)  # type: ignore[arg-type]
+            continue
+        yield doc, rel
+
+
 def load_macros(
     corpus_root: Path, result: LoadResult, on_file: Callable[[str], None] | None = None
 ) -> dict[str, SplunkMacro]:
     """Read ``splunk/macros/*.yml`` into a dict keyed ``name`` or ``name(n)`` (Splunk's arity key)."""
     macros: dict[str, SplunkMacro] = {}
-    for path in _files(corpus_root / SOURCE / "macros"):
-        rel = _rel(path, corpus_root)
-        if on_file:
-            on_file(rel)
-        doc, diag = read_yaml(path, rel)
-        if diag is None and doc is not None and (gone := missing(doc, "name", "definition")):
-            diag = Diagnostic(SOURCE, rel, f"macro without {', '.join(gone)}")
-        if diag is not None or doc is None:
-            result.diagnostics.append(diag)  # type: ignore[arg-type]
-            continue
+    for doc, rel in _read_docs(corpus_root, "macros", "macro", ("name", "definition"), result, on_file):
         macro = macro_from(doc, rel)
         if macro.key in macros:
             result.diagnostics.append(
@@ -161,16 +170,7 @@ def _load_data_sources(
     corpus_root: Path, result: LoadResult, on_file: Callable[[str], None] | None
 ) -> list[SplunkDataSource]:
     out: list[SplunkDataSource] = []
-    for path in _files(corpus_root / SOURCE / "data_sources"):
-        rel = _rel(path, corpus_root)
-        if on_file:
-            on_file(rel)
-        doc, diag = read_yaml(path, rel)
-        if diag is None and doc is not None and (gone := missing(doc, "name")):
-            diag = Diagnostic(SOURCE, rel, f"data source without {', '.join(gone)}")
-        if diag is not None or doc is None:
-            result.diagnostics.append(diag)  # type: ignore[arg-type]
-            continue
+    for doc, rel in _read_docs(corpus_root, "data_sources", "data source", ("name",), result, on_file):
         out.append(data_source_from(doc, rel))
     return with_separator_values(out)
 
@@ -201,16 +201,7 @@ def _load_stories(
         for story in rule.metadata.get("analytic_stories", ()):
             by_story.setdefault(story, []).append(rule.uid)
     out: list[SplunkStory] = []
-    for path in _files(corpus_root / SOURCE / "stories"):
-        rel = _rel(path, corpus_root)
-        if on_file:
-            on_file(rel)
-        doc, diag = read_yaml(path, rel)
-        if diag is None and doc is not None and (gone := missing(doc, "name")):
-            diag = Diagnostic(SOURCE, rel, f"story without {', '.join(gone)}")
-        if diag is not None or doc is None:
-            result.diagnostics.append(diag)  # type: ignore[arg-type]
-            continue
+    for doc, rel in _read_docs(corpus_root, "stories", "story", ("name",), result, on_file):
         name = str(doc["name"])
         out.append(story_from(doc, rel, tuple(by_story.pop(name, ()))))
     stats["analytic_story_names_unresolved"] = len(by_story)

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 
 from loaders.records import Operator, Predicate
 
-from .spl_lexer import SplSyntaxError, Token, strip_quotes, tokenize, unquote
+from .spl_lexer import SplSyntaxError, Token, TokenCursor, strip_quotes, tokenize, unquote
 from .spl_values import compare_operator, flip, like_to_glob
 
 _NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)$")
@@ -40,20 +40,7 @@ class Expr:
     args: tuple[Expr, ...] = ()
 
 
-class _EvalParser:
-    def __init__(self, tokens: list[Token]) -> None:
-        self.toks = tokens
-        self.i = 0
-
-    @property
-    def cur(self) -> Token:
-        return self.toks[self.i]
-
-    def _next(self) -> Token:
-        tok = self.toks[self.i]
-        if tok.kind != "EOF":
-            self.i += 1
-        return tok
+class _EvalParser(TokenCursor):
 
     def _expect(self, kind: str) -> Token:
         if self.cur.kind != kind:

@@ -44,6 +44,24 @@ class Token:
 _EVAL_OPS = ("!=", "==", "<=", ">=", "=", "<", ">", "+", "-", "*", "/", "%")
 
 
+class TokenCursor:
+    """A position in a token list, shared by the search and eval parsers."""
+
+    def __init__(self, tokens: list[Token]) -> None:
+        self.toks = tokens
+        self.i = 0
+
+    @property
+    def cur(self) -> Token:
+        return self.toks[self.i]
+
+    def _next(self) -> Token:
+        tok = self.toks[self.i]
+        if tok.kind != "EOF":
+            self.i += 1
+        return tok
+
+
 @cache
 def _eval_word() -> re.Pattern[str]:
     return re.compile(r"[A-Za-z0-9_.:@{}$#&\\]+")

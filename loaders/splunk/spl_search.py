@@ -26,7 +26,7 @@ from dataclasses import dataclass
 
 from loaders.records import Operator, Predicate
 
-from .spl_lexer import SplSyntaxError, Token, strip_quotes, tokenize, unquote
+from .spl_lexer import SplSyntaxError, Token, TokenCursor, strip_quotes, tokenize, unquote
 from .spl_values import compare_operator, search_value
 
 # Search-time modifiers: not event fields.
@@ -60,21 +60,10 @@ class Node:
     case_sensitive: bool = False
 
 
-class _SearchParser:
+class _SearchParser(TokenCursor):
     def __init__(self, tokens: list[Token], stop_words: frozenset[str]) -> None:
-        self.toks = tokens
-        self.i = 0
+        super().__init__(tokens)
         self.stop = stop_words
-
-    @property
-    def cur(self) -> Token:
-        return self.toks[self.i]
-
-    def _next(self) -> Token:
-        tok = self.toks[self.i]
-        if tok.kind != "EOF":
-            self.i += 1
-        return tok
 
     def _at_end(self) -> bool:
         tok = self.cur
