@@ -47,10 +47,23 @@ class Corpus:
 ProgressFactory = Callable[[str, int], Callable[[str], None]]
 
 
+# the folders each loader reads (and reports through ``on_file``), for progress totals
+READ_FOLDERS = {
+    "sigma": ("rules", "rules-emerging-threats", "rules-threat-hunting", "rules-compliance", "rules-dfir"),
+    "elastic": ("rules", "rules_building_block"),
+    "splunk": ("macros", "detections", "data_sources", "stories"),
+}
+
+
 def count_files(root: Path, vendor: str) -> int:
-    folder = root / vendor
+    """How many files the vendor's loader reads (the total of its progress bar).
+
+    >>> from loaders.settings import SAMPLE_CORPUS
+    >>> count_files(SAMPLE_CORPUS, "splunk")
+    12
+    """
     pattern = "*.toml" if vendor == "elastic" else "*.yml"
-    return sum(1 for _ in folder.rglob(pattern)) if folder.is_dir() else 0
+    return sum(1 for sub in READ_FOLDERS.get(vendor, ("",)) for _ in (root / vendor / sub).rglob(pattern))
 
 
 def load_corpus(root: Path, *, vendors: Sequence[str] = VENDORS, progress: ProgressFactory | None = None,
