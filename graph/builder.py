@@ -6,12 +6,9 @@ import dataclasses
 from collections import defaultdict
 from collections.abc import Iterable
 
-import networkx as nx
-
 from loaders.attack import AttackData
 from loaders.records import Diagnostic, LoadResult, Rule, Severity, Technique
 
-from .compact import graph_of
 from .ids import Kind, NodeIds
 from .indexing import index_events, index_predicates
 from .normalization import Normalizer, PassThrough
@@ -21,7 +18,6 @@ from .store import KnowledgeGraph
 def build_graph(attack: AttackData, loads: Iterable[LoadResult] = (), *, corpus: str = "",
                 normalizer: Normalizer | None = None) -> KnowledgeGraph:
     loads = list(loads)
-    g = nx.MultiDiGraph()
     rules: dict[str, Rule] = {}
     diagnostics = list(attack.diagnostics)
     stats: dict[str, dict[str, int]] = {}
@@ -44,14 +40,16 @@ def build_graph(attack: AttackData, loads: Iterable[LoadResult] = (), *, corpus:
             attack.ensure(tid, rule.path)
     diagnostics.extend(attack.diagnostics[known:])
 
-    kg = KnowledgeGraph(g=g, corpus=corpus, techniques=dict(attack.techniques), tactics=dict(attack.tactics),
+    kg = KnowledgeGraph(g=None, corpus=corpus, techniques=dict(attack.techniques), tactics=dict(attack.tactics),
                         rules=rules, diagnostics=diagnostics, stats=stats)
-    ids = NodeIds()  # one string per node id, shared by edges and indices
-    _add_attack(kg, ids)
-    _add_rules(kg, attack, ids)
+    # The networkx graph is not built here: graph.compact.graph_of derives it from these indices on first use
+    # (exploration queries, or the warm-up thread after start-up), the same way after a build or a snapshot.
+    ids = NodeIds()  # one string per node id, shared by the indices
+    _add_attack(kg)
+    _add_rules(kg, attack)
     normalizer = normalizer or PassThrough()
-    index_predicates(kg, normalizer, ids)
-    index_events(kg, normalizer, ids)
+    index_predicates(kg, normalizer)
+    index_events(kg, normalizer)
     _index_search(kg, ids)
     return kg
 
@@ -61,28 +59,21 @@ def rule_duplicate(rule: Rule, first: Rule) -> Diagnostic:
                       message=f"duplicate rule id {rule.native_id} (first in {first.path}); kept as {rule.uid}")
 
 
-def _add_attack(kg: KnowledgeGraph, ids: NodeIds) -> None:
-    g = graph_of(kg)
+def _add_attack(kg: KnowledgeGraph) -> None:
     for tactic in kg.tactics.values():
-        g.add_node(ids(Kind.TACTIC, tactic.shortname), kind=Kind.TACTIC.value, key=tactic.shortname)
         kg.tactic_by_id[tactic.id.upper()] = tactic.shortname
     subs: dict[str, list[str]] = defaultdict(list)
     by_tactic: dict[str, list[str]] = defaultdict(list)
     for tech in kg.techniques.values():
-        nid = ids(Kind.TECHNIQUE, tech.id)
-        g.add_node(nid, kind=Kind.TECHNIQUE.value, key=tech.id)
         if tech.revoked and tech.revoked_by:
-            g.add_edge(nid, ids(Kind.TECHNIQUE, tech.revoked_by), key="revoked-by", kind="revoked-by")
+            continue
+        if tech.deprecated:
             continue
         if tech.parent and tech.parent in kg.techniques:
-            g.add_edge(nid, ids(Kind.TECHNIQUE, tech.parent), key="subtechnique-of", kind="subtechnique-of")
-            if not tech.deprecated:
-                subs[tech.parent].append(tech.id)
+            subs[tech.parent].append(tech.id)
         for shortname in tech.tactics:
             if shortname in kg.tactics:
-                g.add_edge(nid, ids(Kind.TACTIC, shortname), key="in-tactic", kind="in-tactic")
-                if not tech.deprecated:
-                    by_tactic[shortname].append(tech.id)
+                by_tactic[shortname].append(tech.id)
     kg.subtechniques = {k: tuple(sorted(v)) for k, v in subs.items()}
     kg.techniques_by_tactic = {k: tuple(sorted(v)) for k, v in by_tactic.items()}
     kg.technique_order = tuple(sorted(t.id for t in kg.techniques.values() if _listed(t)))
@@ -93,25 +84,18 @@ def _listed(tech: Technique) -> bool:
     return not (tech.revoked or tech.deprecated)
 
 
-def _add_rules(kg: KnowledgeGraph, attack: AttackData, ids: NodeIds) -> None:
-    g = graph_of(kg)
+def _add_rules(kg: KnowledgeGraph, attack: AttackData) -> None:
     by_technique: dict[str, list[str]] = defaultdict(list)
-    for vendor in {r.vendor.value for r in kg.rules.values()}:
-        g.add_node(ids(Kind.VENDOR, vendor), kind=Kind.VENDOR.value, key=vendor)
     active = sorted((r for r in kg.rules.values() if not r.deprecated),
                     key=lambda r: (r.vendor.value, r.title.lower(), r.uid))
     kg.rule_order = tuple(r.uid for r in active)
     for rule in kg.rules.values():
-        rid = ids(Kind.RULE, rule.uid)
-        g.add_node(rid, kind=Kind.RULE.value, key=rule.uid)
-        g.add_edge(rid, ids(Kind.VENDOR, rule.vendor.value), key="from-vendor", kind="from-vendor")
         resolved: list[str] = []
         for tagged in rule.techniques:
             tid = attack.resolve(tagged)
             if tid in resolved:
                 continue
             resolved.append(tid)
-            g.add_edge(rid, ids(Kind.TECHNIQUE, tid), key="tagged", kind="tagged")
             if not rule.deprecated:
                 by_technique[tid].append(rule.uid)
         kg.techniques_by_rule[rule.uid] = tuple(resolved)

@@ -15,7 +15,7 @@ from typing import Any, Generic, TypeVar
 
 import networkx as nx
 
-from .ids import Kind, node_id
+from .ids import Kind, NodeIds
 from .store import Indicator, KnowledgeGraph
 
 T = TypeVar("T")
@@ -116,8 +116,12 @@ class IndicatorTable(Mapping[str, Indicator]):
 
 
 def materialize(kg: KnowledgeGraph) -> nx.MultiDiGraph:
-    """Rebuild the networkx graph from the indices (the same nodes and edges the builder creates)."""
+    """The networkx graph of the indices: the one way the graph's nodes and edges are made.
+
+    Node ids are shared strings (one object per id), and so are the edge keys.
+    """
     g = nx.MultiDiGraph()
+    node_id = NodeIds()
     for tactic in kg.tactics.values():
         g.add_node(node_id(Kind.TACTIC, tactic.shortname), kind=Kind.TACTIC.value, key=tactic.shortname)
     for tech in kg.techniques.values():
@@ -156,7 +160,7 @@ def materialize(kg: KnowledgeGraph) -> nx.MultiDiGraph:
     for uid, triples in kg.rule_fields.items():
         rid = node_id(Kind.RULE, uid)
         for fld, op, excluded in triples:
-            g.add_edge(rid, node_id(Kind.FIELD, fld), key=f"filters:{op}:{excluded}", kind="filters",
+            g.add_edge(rid, node_id(Kind.FIELD, fld), key=node_id.same(f"filters:{op}:{excluded}"), kind="filters",
                        operator=op, excluded=excluded)
     for uid, events in kg.rule_events.items():
         for eid in events:

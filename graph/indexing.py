@@ -6,8 +6,6 @@ from collections import defaultdict
 
 from loaders.records import Rule
 
-from .compact import graph_of
-from .ids import Kind, NodeIds
 from .normalization import SELECTOR_FIELDS, Normalizer
 from .store import Indicator, KnowledgeGraph
 
@@ -23,20 +21,16 @@ def indicator_id(field: str, operator: str, value: str | None) -> str:
     return f"{field}|{operator}|{'' if value is None else value}"
 
 
-def index_predicates(kg: KnowledgeGraph, normalizer: Normalizer, ids: NodeIds | None = None) -> None:
-    ids = ids or NodeIds()
-    g = graph_of(kg)
+def index_predicates(kg: KnowledgeGraph, normalizer: Normalizer) -> None:
     indicators = kg.indicators
     assert isinstance(indicators, dict), "indicators are only added while the graph is built"
     ind_rules: dict[str, list[str]] = defaultdict(list)
     ind_excl: dict[str, list[str]] = defaultdict(list)
     field_rules: dict[str, list[str]] = defaultdict(list)
     spellings: dict[str, set[tuple[str, str]]] = defaultdict(set)
-    field_nodes: set[str] = set()
     computed_prefix = COMPUTED + ":"
     for uid in kg.rule_order:
         rule = kg.rules[uid]
-        rid = ids(Kind.RULE, uid)
         vendor = rule.vendor.value
         seen_ind: dict[tuple[str, bool], None] = {}
         seen_field: dict[tuple[str, str, bool], None] = {}
@@ -54,21 +48,13 @@ def index_predicates(kg: KnowledgeGraph, normalizer: Normalizer, ids: NodeIds | 
                 iid = known.id  # the first copy: indices and edges share it
             else:
                 indicators[iid] = Indicator(id=iid, field=key[0], operator=key[1], value=key[2])
-                g.add_node(ids(Kind.INDICATOR, iid), kind=Kind.INDICATOR.value, key=iid)
             excluded = pred.excluded
             if (iid, excluded) not in seen_ind:
                 seen_ind[(iid, excluded)] = None
-                kind = "excludes" if excluded else "matches"
-                g.add_edge(rid, ids(Kind.INDICATOR, iid), key=kind, kind=kind)
                 (ind_excl if excluded else ind_rules)[iid].append(uid)
             fkey = (fld, pred.operator.value, excluded)
             if fkey not in seen_field:
                 seen_field[fkey] = None
-                if fld not in field_nodes:  # adding an existing node again would change nothing
-                    field_nodes.add(fld)
-                    g.add_node(ids(Kind.FIELD, fld), kind=Kind.FIELD.value, key=fld)
-                g.add_edge(rid, ids(Kind.FIELD, fld), key=ids.same(f"filters:{fkey[1]}:{fkey[2]}"), kind="filters",
-                           operator=fkey[1], excluded=fkey[2])
         kg.rule_indicators[uid] = tuple(seen_ind)
         kg.rule_fields[uid] = tuple(seen_field)
         for fld in {f for f, _, _ in seen_field}:
@@ -111,12 +97,8 @@ def index_predicates(kg: KnowledgeGraph, normalizer: Normalizer, ids: NodeIds | 
     kg.technique_field_sets = {k: frozenset(v - SELECTOR_FIELDS) for k, v in tech_fields.items()}
 
 
-def index_events(kg: KnowledgeGraph, normalizer: Normalizer, ids: NodeIds | None = None) -> None:
-    ids = ids or NodeIds()
-    g = graph_of(kg)
+def index_events(kg: KnowledgeGraph, normalizer: Normalizer) -> None:
     kg.events = dict(normalizer.event_records())
-    for eid in kg.events:
-        g.add_node(ids(Kind.EVENT, eid), kind=Kind.EVENT.value, key=eid)
     event_rules: dict[str, list[str]] = defaultdict(list)
     event_fields: dict[str, set[str]] = defaultdict(set)
     for uid in kg.rule_order:
@@ -124,17 +106,12 @@ def index_events(kg: KnowledgeGraph, normalizer: Normalizer, ids: NodeIds | None
         events = tuple(e for e in _events(normalizer, rule) if e in kg.events)
         kg.rule_events[uid] = events
         for eid in events:
-            g.add_edge(ids(Kind.RULE, uid), ids(Kind.EVENT, eid), key="observes", kind="observes")
             event_rules[eid].append(uid)
             event_fields[eid].update(f for f, _, _ in kg.rule_fields.get(uid, ()))
     for eid, ev in kg.events.items():
         event_fields[eid].update(ev.fields)
     kg.event_rules = {k: tuple(v) for k, v in event_rules.items()}
     kg.event_fields = {k: tuple(sorted(v)) for k, v in event_fields.items() if v}
-    for eid, flds in kg.event_fields.items():
-        for fld in flds:
-            if fld in kg.fields:
-                g.add_edge(ids(Kind.EVENT, eid), ids(Kind.FIELD, fld), key="has-field", kind="has-field")
     tech_events: dict[str, set[str]] = defaultdict(set)
     for tid, uids in kg.rules_by_technique.items():
         for uid in uids:
@@ -149,8 +126,6 @@ def index_events(kg: KnowledgeGraph, normalizer: Normalizer, ids: NodeIds | None
             kg.recommended_events[tech.id] = recommended
             for eid in recommended:
                 rec_for[eid].add(tech.id)
-                g.add_edge(ids(Kind.TECHNIQUE, tech.id), ids(Kind.EVENT, eid), key="recommends",
-                           kind="recommends")
     kg.recommended_for = {k: tuple(sorted(v)) for k, v in rec_for.items()}
 
 
