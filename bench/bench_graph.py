@@ -50,6 +50,7 @@ def raw_parse(root: Path) -> float:
 
 def phase_build(root: Path, snapshot_file: Path) -> dict[str, float]:
     from graph import snapshot
+    from graph.compact import graph_of
     from graph.pipeline import build_from_corpus
 
     start = time.perf_counter()
@@ -62,9 +63,13 @@ def phase_build(root: Path, snapshot_file: Path) -> dict[str, float]:
     start = time.perf_counter()
     snapshot.save(kg, snapshot_file, "bench")
     save = time.perf_counter() - start
+    start = time.perf_counter()
+    g = graph_of(kg)  # what the warm-up thread does after start-up
+    materialize = time.perf_counter() - start
     return {"build_s": build, "build_cpu_s": cpu, "save_s": save, "rss_build_mb": rss_build, "rss_mb": peak_rss_mb(),
+            "materialize_s": materialize,
             "rss_workers_mb": children.ru_maxrss / 1024, "rules": len(kg.rule_order),
-            "indicators": len(kg.indicators), "nodes": kg.g.number_of_nodes(), "edges": kg.g.number_of_edges(),
+            "indicators": len(kg.indicators), "nodes": g.number_of_nodes(), "edges": g.number_of_edges(),
             "snapshot_mb": snapshot_file.stat().st_size / 1e6, **{f"t_{k}_ms": v for k, v in
                                                                   kg.stats["timings_ms"].items()}}
 
@@ -142,6 +147,7 @@ def main() -> None:
     for key in sorted(k for k in build if k.startswith("t_")):
         print(f"{'  ' + key[2:]:<44}{build[key]:>12.0f}")
     print(f"{'snapshot save (s)':<44}{build['save_s']:>12.2f}")
+    print(f"{'networkx graph from the indices, first use (s)':<44}{build['materialize_s']:>12.2f}")
     print(f"{'snapshot load (s)':<44}{serve['load_s']:>12.3f}  <= 0.5")
     print(f"{'authoring guide ' + serve['biggest'] + ' (' + str(serve['biggest_rules']) + ' rules), cold p50 (ms)':<44}"
           f"{serve['guide_cold_p50_ms']:>12.2f}  <= 5")
