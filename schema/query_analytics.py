@@ -11,10 +11,12 @@ from strawberry.types import Info
 from graph.analytics import coverage as cov
 from graph.analytics import guide as gd
 from graph.analytics import overlap as ov
+from graph.ids import Kind
 
 from .context import kg_of
 from .errors import QueryError
 from .pagination import Connection, page_size, paginate
+from .resolvers import lookup
 from .types.analytics import AuthoringGuide, CoverageRow, Overlap, OverlapCell, SharedIndicator, SimilarTechnique
 from .types.catalog import Event, Field, Indicator
 from .types.rules import Vendor
@@ -78,10 +80,7 @@ class IndicatorFilter:
 class AnalyticsQuery:
     @strawberry.field(description="A canonical (or vendor-qualified) field by name.")
     def field(self, info: Info[Any, Any], id: str) -> Field | None:
-        kg = kg_of(info)
-        key = id[len("field:"):] if id.startswith("field:") else id
-        rec = kg.fields.get(key)
-        return Field.from_record(rec, kg) if rec else None
+        return lookup(kg_of(info), Kind.FIELD, id)  # type: ignore[return-value]
 
     @strawberry.field(description="Fields, most used first.")
     def fields(self, info: Info[Any, Any], filter: FieldFilter | None = None, first: int | None = None,
@@ -100,10 +99,7 @@ class AnalyticsQuery:
 
     @strawberry.field(description="A catalog event by id (e.g. `sysmon:22`).")
     def event(self, info: Info[Any, Any], id: str) -> Event | None:
-        kg = kg_of(info)
-        key = id[len("event:"):] if id.startswith("event:") else id
-        rec = kg.events.get(key)
-        return Event.from_record(rec, kg) if rec else None
+        return lookup(kg_of(info), Kind.EVENT, id)  # type: ignore[return-value]
 
     @strawberry.field(description="Catalog events, by id.")
     def events(self, info: Info[Any, Any], filter: EventFilter | None = None, first: int | None = None,
@@ -118,10 +114,7 @@ class AnalyticsQuery:
 
     @strawberry.field(description="An indicator by id `<field>|<operator>|<value>`.")
     def indicator(self, info: Info[Any, Any], id: str) -> Indicator | None:
-        kg = kg_of(info)
-        key = id[len("indicator:"):] if id.startswith("indicator:") else id
-        rec = kg.indicators.get(key)
-        return Indicator.from_record(rec, kg) if rec else None
+        return lookup(kg_of(info), Kind.INDICATOR, id)  # type: ignore[return-value]
 
     @strawberry.field(description="Indicators, highest corpus reach first.")
     def indicators(self, info: Info[Any, Any], filter: IndicatorFilter | None = None, first: int | None = None,

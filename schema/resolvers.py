@@ -54,6 +54,12 @@ def filter_rules(kg: KnowledgeGraph, *, vendor: str | None = None, technique: st
     return list(uids)
 
 
+def lookup(kg: KnowledgeGraph, kind: Kind, key: str) -> Node | None:
+    """The object of one kind by key, or by its global id ``<kind>:<key>``."""
+    prefix = f"{kind.value}:"
+    return resolve_node(kg, key if key.startswith(prefix) else prefix + key)
+
+
 def resolve_node(kg: KnowledgeGraph, global_id: str) -> Node | None:
     kind, key = split_id(global_id)
     if kind == Kind.TECHNIQUE.value:

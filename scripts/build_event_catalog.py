@@ -18,7 +18,6 @@ import argparse
 import datetime as dt
 import glob
 import json
-import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -30,6 +29,7 @@ sys.path.insert(0, str(ROOT))
 
 from loaders.normalize.eventids import attack_logsource_events, splunk_data_source_events  # noqa: E402
 from loaders.normalize.fields import FieldNormalizer, is_unmapped  # noqa: E402
+from loaders.settings import corpus_path  # noqa: E402
 
 DATA = ROOT / "loaders" / "data"
 _PLATFORM_BY_PREFIX = (
@@ -212,7 +212,7 @@ def build(corpus: Path | None) -> dict[str, Any]:
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--corpus", default=os.environ.get("DETGRAPH_CORPUS", "../shared/corpus"))
+    ap.add_argument("--corpus", default=str(corpus_path()), help="default: $DETGRAPH_CORPUS or ../shared/corpus")
     args = ap.parse_args()
     corpus = Path(args.corpus)
     data = build(corpus if (corpus / "attack").is_dir() else None)

@@ -24,8 +24,8 @@ import datetime as dt
 import glob
 import gzip
 import json
-import os
 import re
+import sys
 from collections import defaultdict
 from pathlib import Path
 from typing import Any
@@ -33,6 +33,10 @@ from typing import Any
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from loaders.settings import corpus_path  # noqa: E402
+
 DATA = ROOT / "loaders" / "data"
 ETC = Path("elastic") / "detection_rules" / "etc"
 ECS_VERSIONS = ("8.17.0", "9.3.0", "9.4.0", "9.5.0")
@@ -338,7 +342,7 @@ def build(corpus: Path | None) -> dict[str, Any]:
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--corpus", default=os.environ.get("DETGRAPH_CORPUS", "../shared/corpus"))
+    ap.add_argument("--corpus", default=str(corpus_path()), help="default: $DETGRAPH_CORPUS or ../shared/corpus")
     args = ap.parse_args()
     corpus = Path(args.corpus)
     data = build(corpus if (corpus / "splunk").is_dir() else None)
