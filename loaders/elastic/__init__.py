@@ -59,7 +59,9 @@ def load_file(path: Path, corpus_root: Path) -> tuple[Rule | None, list[Diagnost
         ]
     diagnostics = []
     for err in errors:
-        line = None if err.line is None else err.line + _query_line_offset(path, err.line)
+        offset = _query_line_offset(path, err.line or 1)
+        # the parser's line within the query, else the line where the query starts
+        line = offset + err.line if err.line is not None else (offset + 1 if offset else None)
         diagnostics.append(
             Diagnostic(
                 SOURCE, relpath, f"{rule.language} query: {err.message}", Severity.ERROR, line, rule.native_id

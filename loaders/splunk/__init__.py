@@ -36,6 +36,24 @@ def _rel(path: Path, corpus_root: Path) -> str:
     return path.relative_to(corpus_root).as_posix()
 
 
+def key_line(path: Path, key: str) -> int | None:
+    """The 1-based line of a top-level ``key:`` in a YAML file (libyaml's loader keeps no lines).
+
+    >>> from loaders.settings import SAMPLE_CORPUS
+    >>> key_line(next((SAMPLE_CORPUS / "splunk" / "detections").rglob("*.yml")), "search") is not None
+    True
+    """
+    prefix = f"{key}:"
+    try:
+        with path.open(encoding="utf-8") as fh:
+            for number, text in enumerate(fh, start=1):
+                if text.startswith(prefix):
+                    return number
+    except (OSError, UnicodeDecodeError):
+        return None
+    return None
+
+
 def _read_docs(corpus_root: Path, folder: str, what: str, required: tuple[str, ...], result: LoadResult,
                on_file: Callable[[str], None] | None) -> Iterator[tuple[dict[str, Any], str]]:
     """Yield (document, relpath) for each YAML file of ``splunk/<folder>`` that has the ``required`` keys;
@@ -125,7 +143,9 @@ def _load_detections(
         outcome = build_rule(doc, rel, macros)
         rule = outcome.rule
         result.rules.append(rule)
-        result.diagnostics.extend(outcome.diagnostics)
+        if outcome.diagnostics:  # rare: find where the search is written, for the diagnostics' line
+            line = key_line(path, "search")
+            result.diagnostics.extend(d if d.line is not None else replace(d, line=line) for d in outcome.diagnostics)
         _count(stats, rule, outcome)
 
 

@@ -41,8 +41,8 @@ def test_diagnostics(result: LoadResult) -> None:
     got = sorted((d.path, d.line, d.message.split(":")[0]) for d in result.diagnostics)
     assert got == [
         ("splunk/detections/cloud/malformed.yml", 5, "malformed YAML"),
-        ("splunk/detections/cloud/recursive_macro.yml", None, "macro expansion error"),
-        ("splunk/detections/cloud/unparseable_search.yml", None, "SPL parse error"),
+        ("splunk/detections/cloud/recursive_macro.yml", 10, "macro expansion error"),  # the `search:` line
+        ("splunk/detections/cloud/unparseable_search.yml", 10, "SPL parse error"),
         ("splunk/macros/broken.yml", 3, "malformed YAML"),
     ]
     assert all(d.source == "splunk" and d.severity is Severity.ERROR for d in result.diagnostics)
