@@ -89,6 +89,7 @@ def _add_rules(kg: KnowledgeGraph, attack: AttackData) -> None:
     active = sorted((r for r in kg.rules.values() if not r.deprecated),
                     key=lambda r: (r.vendor.value, r.title.lower(), r.uid))
     kg.rule_order = tuple(r.uid for r in active)
+    kg.rule_facets = {r.uid: ((r.level or "").lower(), (r.status or "").lower()) for r in active}
     for rule in kg.rules.values():
         resolved: list[str] = []
         for tagged in rule.techniques:

@@ -42,6 +42,7 @@ class KnowledgeGraph:
     techniques_by_tactic: dict[str, tuple[str, ...]] = field(default_factory=dict)
     rules_by_technique: dict[str, tuple[str, ...]] = field(default_factory=dict)  # active, direct tags
     techniques_by_rule: dict[str, tuple[str, ...]] = field(default_factory=dict)  # resolved ids
+    rule_facets: dict[str, tuple[str, str]] = field(default_factory=dict)  # uid -> (level, status), lower case
     search_text: dict[str, str] = field(default_factory=dict)  # node id -> lower-cased text
     # predicates: only active rules and event-field predicates (not "computed" ones)
     rule_indicators: dict[str, tuple[tuple[str, bool], ...]] = field(default_factory=dict)  # uid -> (ind, excl)

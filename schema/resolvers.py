@@ -45,9 +45,9 @@ def filter_rules(kg: KnowledgeGraph, *, vendor: str | None = None, technique: st
     if vendor is not None:
         uids = [u for u in uids if kg.vendor_of(u) == vendor]
     if level is not None:
-        uids = [u for u in uids if (kg.rules[u].level or "").lower() == level.lower()]
+        uids = [u for u in uids if kg.rule_facets.get(u, ("", ""))[0] == level.lower()]
     if status is not None:
-        uids = [u for u in uids if (kg.rules[u].status or "").lower() == status.lower()]
+        uids = [u for u in uids if kg.rule_facets.get(u, ("", ""))[1] == status.lower()]
     if text:
         needle = text.strip().lower()
         uids = [u for u in uids if needle in kg.search_text.get(f"rule:{u}", "")]

@@ -79,3 +79,12 @@ def test_real_filters(real_graph) -> None:
     assert [n["attackId"] for n in data["cloud"]["nodes"]] == ["T1567.002", "T1585.003", "T1586.003"]
     live_exfil = [t for t in real_graph.techniques.values() if t.live and "exfiltration" in t.tactics]
     assert data["exfil"]["totalCount"] == len(live_exfil) > 0
+
+
+def test_sample_rule_filters(sample_graph) -> None:
+    """Hand-counted in loaders/sample: `level: high` (1 Sigma), `severity = "high"` (1 Elastic), Splunk
+    risk_score 64 (61-80 is high); production = 4 Elastic `maturity` + 3 Splunk `status`."""
+    data = run(sample_graph, '{ high: rules(filter: {level: "HIGH"}) { nodes { vendor } } '
+                             'prod: rules(filter: {status: "production"}) { totalCount } }')
+    assert sorted(n["vendor"] for n in data["high"]["nodes"]) == ["ELASTIC", "SIGMA", "SPLUNK"]
+    assert data["prod"]["totalCount"] == 7
