@@ -90,6 +90,8 @@ def index_predicates(kg: KnowledgeGraph, normalizer: Normalizer) -> None:
                 ind_techs[iid].add(tid)
             flds.update(positive_fields.get(uid, ()))
     kg.indicator_techniques = {k: tuple(sorted(v)) for k, v in ind_techs.items()}
+    kg.field_techniques = {f: tuple(sorted({t for u in uids for t in kg.techniques_by_rule.get(u, ())}))
+                           for f, uids in kg.field_rules.items()}
     # Overlap and similarity compare what rules detect: event-selecting fields (host.os.type, event.category,
     # EventID, index, ...) would make every Windows process rule look alike, so they are left out here.
     selectors = frozenset(iid for iid, ind in kg.indicators.items() if ind.field in SELECTOR_FIELDS)
@@ -111,6 +113,8 @@ def index_events(kg: KnowledgeGraph, normalizer: Normalizer) -> None:
     for eid, ev in kg.events.items():
         event_fields[eid].update(ev.fields)
     kg.event_rules = {k: tuple(v) for k, v in event_rules.items()}
+    kg.event_techniques = {e: tuple(sorted({t for u in uids for t in kg.techniques_by_rule.get(u, ())}))
+                           for e, uids in kg.event_rules.items()}
     kg.event_fields = {k: tuple(sorted(v)) for k, v in event_fields.items() if v}
     tech_events: dict[str, set[str]] = defaultdict(set)
     for tid, uids in kg.rules_by_technique.items():

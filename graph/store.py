@@ -52,10 +52,12 @@ class KnowledgeGraph:
     indicator_techniques: dict[str, tuple[str, ...]] = field(default_factory=dict)
     field_rules: dict[str, tuple[str, ...]] = field(default_factory=dict)
     field_indicators: dict[str, tuple[str, ...]] = field(default_factory=dict)  # by reach, descending
+    field_techniques: dict[str, tuple[str, ...]] = field(default_factory=dict)
     # events
     rule_events: dict[str, tuple[str, ...]] = field(default_factory=dict)
     event_rules: dict[str, tuple[str, ...]] = field(default_factory=dict)
     event_fields: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    event_techniques: dict[str, tuple[str, ...]] = field(default_factory=dict)  # techniques of its rules
     technique_events: dict[str, tuple[str, ...]] = field(default_factory=dict)  # observed by its rules
     recommended_events: dict[str, tuple[str, ...]] = field(default_factory=dict)  # by ATT&CK analytics
     recommended_for: dict[str, tuple[str, ...]] = field(default_factory=dict)  # event -> techniques

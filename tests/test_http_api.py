@@ -159,3 +159,10 @@ def test_response_cache_keeps_answers_with_an_alias_named_errors() -> None:
         for _ in range(2):
             assert c.post("/graphql", json={"query": query}).json() == {"data": {"errors": {"name": "One"}}}
         assert (cache.misses, cache.hits) == (1, 1)
+
+
+def test_field_and_event_techniques_from_indices(client: TestClient) -> None:
+    query = '{ field(id: "f:proc") { techniques { attackId } } event(id: "sysmon:1") { techniques { attackId } } }'
+    data = client.post("/graphql", json={"query": query}).json()["data"]
+    assert [t["attackId"] for t in data["field"]["techniques"]] == ["T1", "T1.001", "T2", "T3"]
+    assert [t["attackId"] for t in data["event"]["techniques"]] == ["T1", "T1.001"]  # rules a and b (tiny graph)

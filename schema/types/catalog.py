@@ -87,9 +87,7 @@ class Field(Node):
 
     @strawberry.field(description="Techniques whose rules filter on it.")
     def techniques(self, info: Info[Any, Any]) -> list[TechniqueRef]:
-        kg = kg_of(info)
-        return _techniques(info, sorted({t for u in kg.field_rules.get(self.name, ())
-                                         for t in kg.techniques_by_rule.get(u, ())}))
+        return _techniques(info, kg_of(info).field_techniques.get(self.name, ()))
 
     @strawberry.field(description="Most used indicator values on this field, by corpus reach.")
     def top_values(self, info: Info[Any, Any], first: int = 10) -> list[Indicator]:
@@ -120,9 +118,7 @@ class Event(Node):
 
     @strawberry.field(description="Techniques whose rules observe it.")
     def techniques(self, info: Info[Any, Any]) -> list[TechniqueRef]:
-        kg = kg_of(info)
-        return _techniques(info, sorted({t for u in kg.event_rules.get(self.event_id, ())
-                                         for t in kg.techniques_by_rule.get(u, ())}))
+        return _techniques(info, kg_of(info).event_techniques.get(self.event_id, ()))
 
     @strawberry.field(description="Techniques ATT&CK's analytics recommend this event for.")
     def recommended_for(self, info: Info[Any, Any]) -> list[TechniqueRef]:
