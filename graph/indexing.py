@@ -72,6 +72,8 @@ def index_predicates(kg: KnowledgeGraph, normalizer: Normalizer) -> None:
     for iid, ind in kg.indicators.items():
         by_field[ind.field].append(iid)
     kg.field_indicators = {f: tuple(sorted(v, key=lambda i: (-kg.reach(i), i))) for f, v in by_field.items()}
+    kg.indicator_order = tuple(sorted(kg.indicators, key=lambda i: (-kg.reach(i), i)))
+    kg.field_order = tuple(sorted(kg.fields, key=lambda f: (-len(kg.field_rules.get(f, ())), f)))
 
     # positive indicators and fields of each rule, computed once (a rule counts under each of its techniques)
     positive = {uid: tuple(iid for iid, excluded in inds if not excluded) for uid, inds in kg.rule_indicators.items()}

@@ -53,6 +53,8 @@ class KnowledgeGraph:
     field_rules: dict[str, tuple[str, ...]] = field(default_factory=dict)
     field_indicators: dict[str, tuple[str, ...]] = field(default_factory=dict)  # by reach, descending
     field_techniques: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    field_order: tuple[str, ...] = ()  # most used first
+    indicator_order: tuple[str, ...] = ()  # highest corpus reach first
     # events
     rule_events: dict[str, tuple[str, ...]] = field(default_factory=dict)
     event_rules: dict[str, tuple[str, ...]] = field(default_factory=dict)

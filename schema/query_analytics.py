@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+from collections.abc import Sequence
 from enum import Enum
 from typing import Any
 
@@ -87,9 +89,7 @@ class AnalyticsQuery:
                after: str | None = None) -> Connection[Field]:
         kg = kg_of(info)
         f = filter or FieldFilter()
-        ids = kg.memo.get(("fields-order",))
-        if ids is None:
-            ids = kg.memo[("fields-order",)] = sorted(kg.fields, key=lambda x: (-len(kg.field_rules.get(x, ())), x))
+        ids = kg.field_order
         needle = (f.text or "").lower()
         vendor = f.vendor.value if f.vendor else None
         sel = [i for i in ids if (not needle or needle in i.lower())
@@ -121,15 +121,12 @@ class AnalyticsQuery:
                    after: str | None = None) -> Connection[Indicator]:
         kg = kg_of(info)
         f = filter or IndicatorFilter()
-        ids = kg.memo.get(("indicators-order",))
-        if ids is None:
-            ids = kg.memo[("indicators-order",)] = sorted(kg.indicators, key=lambda i: (-kg.reach(i), i))
-        if f.field is not None:
-            ids = [i for i in kg.field_indicators.get(f.field, ())]
+        ids: Sequence[str] = kg.field_indicators.get(f.field, ()) if f.field is not None else kg.indicator_order
+        if f.min_reach is not None:  # both orders are by reach, highest first
+            ids = list(itertools.takewhile(lambda i: kg.reach(i) >= f.min_reach, ids))  # type: ignore[operator]
         needle = (f.value_contains or "").lower()
-        sel = [i for i in ids if (f.operator is None or kg.indicators[i].operator == f.operator)
-               and (not needle or needle in (kg.indicators[i].value or "").lower())
-               and (f.min_reach is None or kg.reach(i) >= f.min_reach)]
+        sel = [i for i in ids if (f.operator is None or i.split("|", 2)[1] == f.operator)
+               and (not needle or needle in i.split("|", 2)[2].lower())]
         return paginate(sel, lambda i: Indicator.from_record(kg.indicators[i], kg), first=first, after=after)
 
     @strawberry.field(description="The technique's authoring guide, as on the reference page.")

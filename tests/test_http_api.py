@@ -166,3 +166,13 @@ def test_field_and_event_techniques_from_indices(client: TestClient) -> None:
     data = client.post("/graphql", json={"query": query}).json()["data"]
     assert [t["attackId"] for t in data["field"]["techniques"]] == ["T1", "T1.001", "T2", "T3"]
     assert [t["attackId"] for t in data["event"]["techniques"]] == ["T1", "T1.001"]  # rules a and b (tiny graph)
+
+
+def test_indicator_filters(client: TestClient) -> None:
+    query = ('{ a: indicators(filter: {minReach: 3}) { nodes { value reach } } '
+             'b: indicators(filter: {operator: "wildcard", valueContains: "COPY"}) { nodes { value } } '
+             'c: fields { nodes { name ruleCount } } }')
+    data = client.post("/graphql", json={"query": query}).json()["data"]
+    assert data["a"]["nodes"] == [{"value": "cmd.exe", "reach": 4}, {"value": "rclone.exe", "reach": 3}]
+    assert data["b"]["nodes"] == [{"value": "*copy*"}]
+    assert [(n["name"], n["ruleCount"]) for n in data["c"]["nodes"]] == [("f:proc", 4), ("f:cmd", 2), ("f:parent", 1)]
