@@ -184,11 +184,19 @@ def graph_of(kg: KnowledgeGraph) -> nx.MultiDiGraph:
 
 def warm(kg: KnowledgeGraph) -> None:
     """Prepare what is computed on first use, e.g. in a background thread after start-up: the networkx graph
-    and every rule (left lazy by a snapshot load), and the default authoring guide of every technique."""
+    and every rule (left lazy by a snapshot load), the search index, the overlap bitsets, coverage, and the
+    default authoring guide of every technique."""
+    from .analytics.coverage import coverage
     from .analytics.guide import authoring_guide
+    from .analytics.overlap import overlap_matrix
+    from .analytics.search import search
 
     graph_of(kg)
     for uid in kg.rules:
         kg.rules[uid]
+    search(kg, "warm")
+    overlap_matrix(kg, ())
+    for by in ("tactic", "vendor", "event"):
+        coverage(kg, by)
     for tid in kg.rules_by_technique:
         authoring_guide(kg, tid)
