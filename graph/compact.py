@@ -56,6 +56,7 @@ class LazyRecords(Mapping[str, T], Generic[T]):
         value = self._cache.get(key)
         if value is None:
             value = self._cache[key] = pickle.loads(self._blobs[key])
+            self._blobs[key] = b""  # decoded once: keep the record, not both
         return value
 
     def __contains__(self, key: object) -> bool:
@@ -68,7 +69,9 @@ class LazyRecords(Mapping[str, T], Generic[T]):
         return len(self._blobs)
 
     def __reduce__(self) -> tuple[Any, ...]:
-        return LazyRecords, (self._blobs,)
+        blobs = {k: pickle.dumps(self._cache[k], protocol=pickle.HIGHEST_PROTOCOL) if k in self._cache else v
+                 for k, v in self._blobs.items()}
+        return LazyRecords, (blobs,)
 
 
 def parse_indicator(iid: str) -> Indicator:
@@ -183,17 +186,17 @@ def graph_of(kg: KnowledgeGraph) -> nx.MultiDiGraph:
 
 
 def warm(kg: KnowledgeGraph) -> None:
-    """Prepare what is computed on first use, e.g. in a background thread after start-up: the networkx graph
-    and every rule (left lazy by a snapshot load), the search index, the overlap bitsets, coverage, and the
-    default authoring guide of every technique."""
+    """Prepare what is computed on first use, e.g. in a background thread after start-up: the networkx graph,
+    the search index, the overlap bitsets, coverage, and the default authoring guide of every technique.
+
+    Rules a snapshot left lazy stay lazy: no answer needs all of them at once, and each decodes in microseconds
+    when a query shows it (decoding all would add about 80 MB)."""
     from .analytics.coverage import coverage
     from .analytics.guide import authoring_guide
     from .analytics.overlap import overlap_matrix
     from .analytics.search import search
 
     graph_of(kg)
-    for uid in kg.rules:
-        kg.rules[uid]
     search(kg, "warm")
     overlap_matrix(kg, ())
     for by in ("tactic", "vendor", "event"):

@@ -107,3 +107,14 @@ def test_materialized_real_graph_matches_indices(real_graph) -> None:
     assert g.has_edge(rclone, "technique:T1567.002", key="tagged")
     assert g.has_edge("technique:T1567.002", "technique:T1567", key="subtechnique-of")
     assert g.has_edge("technique:T1066", "technique:T1027.005", key="revoked-by")
+
+
+def test_lazy_records_decode_once_and_repickle() -> None:
+    import pickle
+
+    from graph.compact import LazyRecords
+
+    table = LazyRecords.of({"a": ("x", 1), "b": ("y", 2)})
+    assert table["a"] == ("x", 1) and table["a"] is table["a"]
+    again = pickle.loads(pickle.dumps(table))
+    assert dict(again) == {"a": ("x", 1), "b": ("y", 2)}

@@ -21,7 +21,7 @@ def words(text: str) -> set[str]:
     return set(_WORD.findall(text.lower()))
 
 
-def _index(kg: KnowledgeGraph) -> dict[str, frozenset[str]]:
+def _index(kg: KnowledgeGraph) -> dict[str, tuple[str, ...]]:
     cached = kg.memo.get(("search-index",))
     if cached is not None:
         return cached
@@ -40,7 +40,7 @@ def _index(kg: KnowledgeGraph) -> dict[str, frozenset[str]]:
     for nid, text in texts.items():
         for word in words(text):
             postings[word].add(nid)
-    index = {w: frozenset(v) for w, v in postings.items()}
+    index = {w: tuple(v) for w, v in postings.items()}  # tuples: a fraction of a set's memory
     kg.memo[("search-index",)] = index
     return index
 
@@ -60,8 +60,11 @@ def search(kg: KnowledgeGraph, text: str, *, kinds: Iterable[str] | None = None)
         return []
     hits: set[str] | None = None
     for word in sorted(wanted, key=lambda w: len(index.get(w, ()))):
-        found = index.get(word, frozenset())
-        hits = set(found) if hits is None else hits & found
+        found = index.get(word, ())
+        if hits is None:
+            hits = set(found)
+        else:
+            hits.intersection_update(found)
         if not hits:
             return []
     allowed = set(kinds) if kinds is not None else None
