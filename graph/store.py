@@ -93,6 +93,3 @@ class KnowledgeGraph:
     def vendor_of(uid: str) -> str:
         """The vendor of a rule uid (``sigma:<id>`` -> ``sigma``), without decoding the rule."""
         return uid.partition(":")[0]
-
-    def active_rules(self) -> Mapping[str, Rule]:
-        return {uid: self.rules[uid] for uid in self.rule_order}

@@ -18,11 +18,3 @@ def corpus_path(explicit: str | os.PathLike[str] | None = None) -> Path:
     if env:
         return Path(env)
     return DEFAULT_CORPUS
-
-
-def resolve_corpus(explicit: str | os.PathLike[str] | None = None) -> tuple[Path, bool]:
-    """Return ``(root, is_sample)``: the configured corpus, or the bundled sample when it is absent."""
-    root = corpus_path(explicit)
-    if (root / "attack").is_dir():
-        return root, False
-    return SAMPLE_CORPUS, True

@@ -41,11 +41,11 @@ def _technique_ids(info: Info[Any, Any], techniques: list[str] | None, tactic: s
             raise QueryError(f"unknown tactic: {tactic!r}")
         ids = list(kg.techniques_by_tactic.get(found.shortname, ()))
     elif techniques:
+        if len(techniques) > MAX_TECHNIQUES:  # checked before any work on the list
+            raise QueryError(f"size limit: at most {MAX_TECHNIQUES} techniques per request, got {len(techniques)}")
         ids = [_technique_id(info, t) for t in techniques]
     else:
         raise QueryError("give `techniques` (a list of ATT&CK ids) or a `tactic`")
-    if len(ids) > MAX_TECHNIQUES:
-        raise QueryError(f"size limit: at most {MAX_TECHNIQUES} techniques per request, got {len(ids)}")
     return list(dict.fromkeys(ids))
 
 
