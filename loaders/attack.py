@@ -228,7 +228,7 @@ def _build(objects: Iterable[dict[str, Any]], data: AttackData, rel: str) -> Non
             sub = data.techniques[attack_ids[src]]
             data.techniques[sub.id] = replace(sub, parent=attack_ids[dst], is_subtechnique=True)
         elif kind == "detects" and dst in attack_ids and src in by_stix:
-            strategy = _strategy(by_stix[src], by_stix)
+            strategy = _strategy(by_stix[src], by_stix, data, rel)
             if strategy is not None:
                 strategies.setdefault(attack_ids[dst], []).append(strategy)
 
@@ -240,13 +240,17 @@ def _build(objects: Iterable[dict[str, Any]], data: AttackData, rel: str) -> Non
                                        data_components=tuple(components))
 
 
-def _strategy(obj: dict[str, Any], by_stix: dict[str, dict[str, Any]]) -> DetectionStrategy | None:
+def _strategy(obj: dict[str, Any], by_stix: dict[str, dict[str, Any]], data: AttackData,
+              rel: str) -> DetectionStrategy | None:
     if obj.get("type") != "x-mitre-detection-strategy":
         return None
     analytics: list[Analytic] = []
     for ref in obj.get("x_mitre_analytic_refs") or ():
         analytic = by_stix.get(ref)
         if analytic is None:
+            data.diagnostics.append(Diagnostic(
+                source="attack", path=rel, severity=Severity.WARNING,
+                message=f"detection strategy {_external_id(obj) or obj['id']} refers to missing analytic {ref}"))
             continue
         sources = []
         for ls in analytic.get("x_mitre_log_source_references") or ():

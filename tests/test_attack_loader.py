@@ -46,6 +46,8 @@ def test_detection_model(mini) -> None:
     assert [(ls.name, ls.channel, ls.data_component) for ls in analytic.log_sources] == [
         ("WinEventLog:Sysmon", "EventCode=22", "Network Traffic Content")]
     assert mini.techniques["T1567.002"].data_components == ("Network Traffic Content",)
+    missing = [d.message for d in mini.diagnostics if "missing analytic" in d.message]
+    assert missing == ["detection strategy DET0001 refers to missing analytic x-mitre-analytic--gone"]
 
 
 def test_unknown_id_becomes_unresolved_technique_with_diagnostic(mini) -> None:

@@ -28,7 +28,7 @@ from sigma.conditions import (
     ConditionSelector,
     SigmaCondition,
 )
-from sigma.exceptions import SigmaConditionError, SigmaError
+from sigma.exceptions import SigmaConditionError, SigmaValueError
 from sigma.modifiers import modifier_mapping
 from sigma.rule.detection import EmptySigmaDetections, SigmaDetection, SigmaDetectionItem, SigmaDetections
 from sigma.types import Placeholder, SigmaRegularExpression, SigmaString, SigmaType
@@ -233,10 +233,10 @@ def _without_expansion(
 ) -> list[SigmaType]:
     """The authored values with only the non-expanding modifiers applied."""
     kept = [m for m, name in zip(item.modifiers, mods, strict=True) if name not in EXPANDING_MODIFIERS]
-    try:
-        shadow = SigmaDetectionItem(item.field, kept, list(originals), source=item.source)
-    except SigmaError:
-        return list(originals)
-    if len(shadow.value) != len(originals):  # pragma: no cover - defensive
-        return list(originals)
+    # pySigma accepted the item with all its modifiers, so without the expanding ones it accepts it too; if it
+    # ever doesn't, the SigmaError reaches the rule's diagnostics instead of silently dropping modifiers.
+    shadow = SigmaDetectionItem(item.field, kept, list(originals), source=item.source)
+    if len(shadow.value) != len(originals):
+        raise SigmaValueError(f"field {item.field!r}: values changed count when kept unexpanded",
+                              source=item.source)
     return shadow.value
