@@ -45,6 +45,7 @@ def build_graph(attack: AttackData, loads: Iterable[LoadResult] = (), *, corpus:
     # The networkx graph is not built here: graph.compact.graph_of derives it from these indices on first use
     # (exploration queries, or the warm-up thread after start-up), the same way after a build or a snapshot.
     ids = NodeIds()  # one string per node id, shared by the indices
+    kg.replaced_by = {t.id: attack.resolve(t.id) for t in attack.techniques.values() if t.revoked}
     _add_attack(kg)
     _add_rules(kg, attack)
     normalizer = normalizer or PassThrough()

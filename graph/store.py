@@ -36,6 +36,7 @@ class KnowledgeGraph:
     extras: dict[str, Any] = field(default_factory=dict)
     # --- indices, computed once by the builder ---
     tactic_by_id: dict[str, str] = field(default_factory=dict)  # TA0010 -> exfiltration
+    replaced_by: dict[str, str] = field(default_factory=dict)  # revoked id -> end of its revoked-by chain
     technique_order: tuple[str, ...] = ()
     rule_order: tuple[str, ...] = ()  # active rules, sorted by (vendor, title)
     subtechniques: dict[str, tuple[str, ...]] = field(default_factory=dict)
@@ -76,12 +77,7 @@ class KnowledgeGraph:
     def technique(self, technique_id: str) -> Technique | None:
         """Look up a technique by ATT&CK id; a revoked id resolves to its replacement."""
         tid = technique_id.strip().upper()
-        seen: set[str] = set()
-        tech = self.techniques.get(tid)
-        while tech is not None and tech.revoked and tech.revoked_by and tech.id not in seen:
-            seen.add(tech.id)
-            tech = self.techniques.get(tech.revoked_by)
-        return tech
+        return self.techniques.get(self.replaced_by.get(tid, tid))
 
     def tactic(self, key: str) -> Tactic | None:
         """Look up a tactic by shortname (``exfiltration``) or id (``TA0010``)."""
